@@ -1,0 +1,89 @@
+import type { Selectable } from 'kysely';
+import type { ApiTokensTable, PrincipalKind, SessionsTable, UserRow } from '../database.ts';
+import type { Executor } from './executor.ts';
+
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+
+/**
+ * Credentials: provider admins, sessions, API tokens and failed-login counters. Login is the one
+ * place that looks a user up by username across organizations — the username is the login name,
+ * unique in the installation — and it returns the organization the user belongs to.
+ */
+export function authRepo(db: Executor) {
+  return {
+    async findProviderAdmin(email: string) {
+      return db.selectFrom('provider_admins').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    },
+    async getProviderAdmin(id: string) {
+      return db.selectFrom('provider_admins').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async countProviderAdmins(): Promise<number> {
+      const r = await db.selectFrom('provider_admins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async upsertProviderAdmin(email: string, name: string, passwordHash: string) {
+      return db
+        .insertInto('provider_admins')
+        .values({ email: email.toLowerCase(), name, password_hash: passwordHash })
+        .onConflict((oc) => oc.column('email').doUpdateSet({ password_hash: passwordHash, name }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async findLoginUser(username: string): Promise<UserRow | undefined> {
+      return db.selectFrom('users').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst();
+    },
+    async createSession(s: { tokenHash: string; kind: PrincipalKind; principalId: string; orgId: string | null; csrfToken: string; expiresAt: Date }): Promise<void> {
+      await db
+        .insertInto('sessions')
+        .values({ token_hash: s.tokenHash, principal_kind: s.kind, principal_id: s.principalId, org_id: s.orgId, csrf_token: s.csrfToken, expires_at: s.expiresAt })
+        .execute();
+    },
+    async findSession(tokenHash: string, now: Date): Promise<SessionRow | undefined> {
+      return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).where('expires_at', '>', now).executeTakeFirst();
+    },
+    async deleteSession(tokenHash: string): Promise<void> {
+      await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    },
+    async deleteSessionsOf(kind: PrincipalKind, principalId: string): Promise<void> {
+      await db.deleteFrom('sessions').where('principal_kind', '=', kind).where('principal_id', '=', principalId).execute();
+    },
+    async createApiToken(t: { tokenHash: string; kind: PrincipalKind; principalId: string; orgId: string | null; name: string }): Promise<ApiTokenRow> {
+      return db
+        .insertInto('api_tokens')
+        .values({ token_hash: t.tokenHash, principal_kind: t.kind, principal_id: t.principalId, org_id: t.orgId, name: t.name })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async findApiToken(tokenHash: string): Promise<ApiTokenRow | undefined> {
+      return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
+    },
+    async listApiTokens(kind: PrincipalKind, principalId: string): Promise<ApiTokenRow[]> {
+      return db.selectFrom('api_tokens').selectAll().where('principal_kind', '=', kind).where('principal_id', '=', principalId).where('revoked_at', 'is', null).orderBy('created_at').execute();
+    },
+    async revokeApiToken(kind: PrincipalKind, principalId: string, id: string, at: Date): Promise<boolean> {
+      const res = await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('principal_kind', '=', kind)
+        .where('principal_id', '=', principalId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+    async getLoginFailures(username: string) {
+      return db.selectFrom('login_failures').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst();
+    },
+    async recordLoginFailure(username: string, failures: number, at: Date, lockedUntil: Date | null): Promise<void> {
+      await db
+        .insertInto('login_failures')
+        .values({ username: username.toLowerCase(), failures, last_failure_at: at, locked_until: lockedUntil })
+        .onConflict((oc) => oc.column('username').doUpdateSet({ failures, last_failure_at: at, locked_until: lockedUntil }))
+        .execute();
+    },
+    async clearLoginFailures(username: string): Promise<void> {
+      await db.deleteFrom('login_failures').where('username', '=', username.toLowerCase()).execute();
+    },
+  };
+}

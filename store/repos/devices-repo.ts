@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { DeviceKind, DeviceRow } from '../database.ts';
+import { likePattern, sortColumn, type Executor, type ListQuery, type Page } from './executor.ts';
+
+export interface DeviceInput {
+  kind: DeviceKind;
+  userId?: string | null | undefined;
+  enabled?: boolean | undefined;
+  number?: string | null | undefined;
+  mobileClientLicense?: boolean | undefined;
+  mobileProfile?: string | null | undefined;
+  mobileVoipAllowed?: boolean | undefined;
+  mac?: string | null | undefined;
+  model?: string | null | undefined;
+  firmware?: string | null | undefined;
+  description?: string | undefined;
+  hotDesk?: boolean | undefined;
+  sipUsername?: string | null | undefined;
+  sipPassword?: string | null | undefined;
+  shownAs?: 'analog' | 'desk_phone' | null | undefined;
+}
+
+export interface DeviceListQuery extends ListQuery {
+  kind?: DeviceKind | undefined;
+  userId?: string | undefined;
+  withinUsers?: readonly string[] | undefined;
+}
+
+const SORTS = { kind: 'kind', mac: 'mac', model: 'model', created_at: 'created_at' } as const;
+
+function toColumns(input: Partial<DeviceInput>) {
+  return {
+    ...(input.kind !== undefined && { kind: input.kind }),
+    ...(input.userId !== undefined && { user_id: input.userId }),
+    ...(input.enabled !== undefined && { enabled: input.enabled }),
+    ...(input.number !== undefined && { number: input.number }),
+    ...(input.mobileClientLicense !== undefined && { mobile_client_license: input.mobileClientLicense }),
+    ...(input.mobileProfile !== undefined && { mobile_profile: input.mobileProfile }),
+    ...(input.mobileVoipAllowed !== undefined && { mobile_voip_allowed: input.mobileVoipAllowed }),
+    ...(input.mac !== undefined && { mac: input.mac }),
+    ...(input.model !== undefined && { model: input.model }),
+    ...(input.firmware !== undefined && { firmware: input.firmware }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.hotDesk !== undefined && { hot_desk: input.hotDesk }),
+    ...(input.sipUsername !== undefined && { sip_username: input.sipUsername }),
+    ...(input.sipPassword !== undefined && { sip_password: input.sipPassword }),
+    ...(input.shownAs !== undefined && { shown_as: input.shownAs }),
+  };
+}
+
+/** Device records of one organization: softphones, mobiles, desk phones and third-party SIP accounts. */
+export function devicesRepo(db: Executor) {
+  return {
+    async list(orgId: string, query: DeviceListQuery): Promise<Page<DeviceRow>> {
+      let base = db.selectFrom('devices').where('org_id', '=', orgId);
+      if (query.kind) base = base.where('kind', '=', query.kind);
+      if (query.userId) base = base.where('user_id', '=', query.userId);
+      if (query.withinUsers) {
+        if (query.withinUsers.length === 0) return { items: [], total: 0 };
+        base = base.where('user_id', 'in', query.withinUsers);
+      }
+      if (query.q) {
+        const p = likePattern(query.q);
+        base = base.where((eb) =>
+          eb.or([
+            eb(sql`lower(coalesce(mac, ''))`, 'like', p),
+            eb(sql`lower(coalesce(model, ''))`, 'like', p),
+            eb(sql`lower(description)`, 'like', p),
+            eb(sql`lower(coalesce(number, ''))`, 'like', p),
+            eb(sql`lower(coalesce(sip_username, ''))`, 'like', p),
+            eb(sql`lower(coalesce(last_seen_ip, ''))`, 'like', p),
+          ]),
+        );
+      }
+      const [items, total] = await Promise.all([
+        base.selectAll().orderBy(sortColumn(query.sort, SORTS, 'created_at'), query.order ?? 'asc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items, total: Number(total.n) };
+    },
+    async get(orgId: string, id: string): Promise<DeviceRow | undefined> {
+      return db.selectFrom('devices').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    },
+    async ofUser(orgId: string, userId: string): Promise<DeviceRow[]> {
+      return db.selectFrom('devices').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).orderBy('kind').orderBy('created_at').execute();
+    },
+    async create(orgId: string, input: DeviceInput): Promise<DeviceRow> {
+      return db
+        .insertInto('devices')
+        .values({
+          org_id: orgId,
+          kind: input.kind,
+          user_id: input.userId ?? null,
+          enabled: input.enabled ?? true,
+          number: input.number ?? null,
+          mobile_client_license: input.mobileClientLicense ?? false,
+          mobile_profile: input.mobileProfile ?? null,
+          mobile_voip_allowed: input.mobileVoipAllowed ?? false,
+          invitation_state: 'not_invited',
+          mac: input.mac ?? null,
+          model: input.model ?? null,
+          firmware: input.firmware ?? null,
+          description: input.description ?? '',
+          hot_desk: input.hotDesk ?? false,
+          sip_username: input.sipUsername ?? null,
+          sip_password: input.sipPassword ?? null,
+          shown_as: input.shownAs ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async update(orgId: string, id: string, patch: Partial<DeviceInput>): Promise<DeviceRow | undefined> {
+      return db
+        .updateTable('devices')
+        .set({ ...toColumns(patch), updated_at: sql`now()` })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+    },
+    async markInvited(orgId: string, ids: readonly string[], at: Date): Promise<number> {
+      if (ids.length === 0) return 0;
+      const res = await db
+        .updateTable('devices')
+        .set({ invitation_state: 'invited', invited_at: at, updated_at: sql`now()` })
+        .where('org_id', '=', orgId)
+        .where('kind', '=', 'mobile')
+        .where('id', 'in', ids)
+        .where('invitation_state', '!=', 'in_use')
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows);
+    },
+    async delete(orgId: string, id: string): Promise<boolean> {
+      const res = await db.deleteFrom('devices').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Selectable } from 'kysely';
+import type { DirectoryModerationTable } from '../database.ts';
+import type { Executor, ListQuery, Page } from './executor.ts';
+
+export type ModerationRow = Selectable<DirectoryModerationTable>;
+
+/** The moderation queue for users' own changes to directory fields. */
+export function directoryRepo(db: Executor) {
+  return {
+    async list(orgId: string, query: ListQuery & { status?: ModerationRow['status'] | undefined; withinUsers?: readonly string[] | undefined }): Promise<Page<ModerationRow>> {
+      let base = db.selectFrom('directory_moderation').where('org_id', '=', orgId);
+      if (query.status) base = base.where('status', '=', query.status);
+      if (query.withinUsers) {
+        if (query.withinUsers.length === 0) return { items: [], total: 0 };
+        base = base.where('user_id', 'in', query.withinUsers);
+      }
+      const [items, total] = await Promise.all([
+        base.selectAll().orderBy('requested_at', query.order ?? 'asc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items, total: Number(total.n) };
+    },
+    async get(orgId: string, id: string): Promise<ModerationRow | undefined> {
+      return db.selectFrom('directory_moderation').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    },
+    async request(orgId: string, userId: string, field: number, oldValue: string, newValue: string): Promise<ModerationRow> {
+      // A newer request for the same field replaces one still pending.
+      await db.deleteFrom('directory_moderation').where('org_id', '=', orgId).where('user_id', '=', userId).where('field', '=', field).where('status', '=', 'pending').execute();
+      return db
+        .insertInto('directory_moderation')
+        .values({ org_id: orgId, user_id: userId, field, old_value: oldValue, new_value: newValue })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async decide(orgId: string, id: string, status: 'approved' | 'rejected', by: string, at: Date): Promise<ModerationRow | undefined> {
+      return db
+        .updateTable('directory_moderation')
+        .set({ status, decided_by: by, decided_at: at })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .executeTakeFirst();
+    },
+  };
+}
