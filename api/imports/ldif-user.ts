@@ -24,9 +24,7 @@ export interface LdifUser {
 }
 
 /** Result of ldifEntryToUser: the user, or why the entry is not imported (field is the AD attribute). */
-export type LdifUserResult =
-  | { ok: true; user: LdifUser }
-  | { ok: false; line: number; field: string; message: string };
+export type LdifUserResult = { ok: true; user: LdifUser } | { ok: false; line: number; field: string; message: string };
 
 const USER_CLASSES = new Set(['user', 'person', 'inetorgperson']);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -105,13 +103,7 @@ export function guidFromObjectGuid(value: string): string | undefined {
   if (bytes.length !== 16) return undefined;
   const hex = (indexes: readonly number[]): string =>
     indexes.map((i) => (bytes[i] as number).toString(16).padStart(2, '0')).join('');
-  return [
-    hex([3, 2, 1, 0]),
-    hex([5, 4]),
-    hex([7, 6]),
-    hex([8, 9]),
-    hex([10, 11, 12, 13, 14, 15]),
-  ].join('-');
+  return [hex([3, 2, 1, 0]), hex([5, 4]), hex([7, 6]), hex([8, 9]), hex([10, 11, 12, 13, 14, 15])].join('-');
 }
 
 /** Maps preferredLanguage (`da`, `da-DK`, `nb_NO`, `no`, `en-GB;q=0.8, da`) to a portal language; first tag wins. */

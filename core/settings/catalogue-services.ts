@@ -1,6 +1,6 @@
 // Services and permissions of SPEC §8 (002 "Tjenester") and related user/routing settings.
 import type { SettingDefinition } from './types.ts';
-import { ALL_LEVELS, BOOLEAN_VALUE, GROUP_ID_SET, ORG_AND_GROUP, ORG_ONLY } from './types.ts';
+import { ALL_LEVELS, BOOLEAN_VALUE, GROUP_ID_SET, ORG_AND_GROUP, ORG_ONLY, PERMISSION_VALUE } from './types.ts';
 
 /** Music-on-hold classes shipped in the organization template (fpm-all = the three combined). */
 export const MUSIC_ON_HOLD_CLASSES: readonly string[] = Object.freeze([
@@ -79,16 +79,16 @@ export const SERVICE_SETTINGS: readonly SettingDefinition[] = [
   { key: 'directory.default_search_number', category: 'directory', levels: ALL_LEVELS,
     value: { type: 'enum', values: ['primary', 'secondary'] }, default: 'primary',
     description: 'Which line number is shown as the default number when the directory is searched.' },
-  { key: 'directory.own_photo_editable', category: 'directory', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'directory.own_photo_editable', category: 'directory', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: true, description: 'Users may change their own photo.' },
   // SMS authorization
-  { key: 'sms.allowed', category: 'sms', levels: ALL_LEVELS, value: BOOLEAN_VALUE, default: false,
+  { key: 'sms.allowed', category: 'sms', levels: ALL_LEVELS, value: PERMISSION_VALUE, default: false,
     description: 'Users in scope may send SMS messages from the softphone and mobile app.' },
   // Working hours
-  { key: 'working_hours.extend_allowed', category: 'working_hours', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'working_hours.extend_allowed', category: 'working_hours', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: false, description: 'Users in scope may extend the working hours of their scope (e.g. stay open late).' },
   { key: 'working_hours.night_mode_override_allowed', category: 'working_hours', levels: ALL_LEVELS,
-    value: BOOLEAN_VALUE, default: true,
+    value: PERMISSION_VALUE, default: true,
     description: 'Users may override night mode for themselves by feature code until they cancel it.' },
   // Future presence authorization
   { key: 'future_presence.view_groups', category: 'future_presence', levels: ALL_LEVELS, value: GROUP_ID_SET,
@@ -123,24 +123,24 @@ export const SERVICE_SETTINGS: readonly SettingDefinition[] = [
     value: { type: 'enum', values: MUSIC_ON_HOLD_CLASSES }, default: 'fpm-all',
     description: 'Music a caller hears while on hold (not queue music).' },
   // Outgoing calls and call handling
-  { key: 'calls.anonymous_outgoing_allowed', category: 'calls', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'calls.anonymous_outgoing_allowed', category: 'calls', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: false, description: 'Users may make anonymous outgoing calls (caller id withheld).' },
-  { key: 'calls.presented_number_choice_allowed', category: 'calls', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'calls.presented_number_choice_allowed', category: 'calls', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: true, description: 'Users may choose the number presented on outgoing calls (*30*number*).' },
-  { key: 'calls.pull_active_call_allowed', category: 'calls', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'calls.pull_active_call_allowed', category: 'calls', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: true, description: 'Users may pull their own active call to another of their devices (*7*).' },
   { key: 'calls.call_waiting', category: 'calls', levels: ALL_LEVELS, value: BOOLEAN_VALUE, default: true,
     description: 'A second incoming call is offered while the user is already in a call.' },
-  { key: 'forwarding.external_allowed', category: 'calls', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'forwarding.external_allowed', category: 'calls', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: true, description: 'Users may forward their calls to external numbers (*21*number*).' },
   // Devices and applications
   { key: 'applications.allowed', category: 'applications', levels: ALL_LEVELS,
     value: { type: 'set', values: APPLICATIONS, maxItems: APPLICATIONS.length },
     default: ['web_softphone', 'unified_inbox'],
     description: 'Applications users may use: web softphone, iPad app, unified inbox, collaboration.' },
-  { key: 'devices.mobile_voip_allowed', category: 'devices', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'devices.mobile_voip_allowed', category: 'devices', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: true, description: 'Users may enable VoIP calling in the mobile app.' },
-  { key: 'devices.hot_desking_allowed', category: 'devices', levels: ALL_LEVELS, value: BOOLEAN_VALUE,
+  { key: 'devices.hot_desking_allowed', category: 'devices', levels: ALL_LEVELS, value: PERMISSION_VALUE,
     default: false, description: 'Users may log in to shared hot-desk phones.' },
   // Call routing (SPEC §7)
   { key: 'routing.allowed_destinations', category: 'call_routing', levels: ORG_AND_GROUP,

@@ -1,9 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import {
   APPLICATIONS,
+  BOOLEAN_VALUE,
   LANGUAGES,
   MAX_GROUP_IDS,
   MAX_SET_ID_LENGTH,
+  PERMISSION_VALUE,
   ROUTING_DESTINATION_KINDS,
   SETTINGS,
   findSetting,
@@ -122,6 +124,41 @@ describe('settings catalogue coverage of SPEC §8', () => {
     expect(isSummedSetting(setting('transfer.ring_time_seconds'))).toBe(false);
   });
 
+  it('sums every permission boolean and keeps every behaviour boolean most-specific-wins', () => {
+    const permissions = [
+      'directory.own_photo_editable', 'sms.allowed', 'working_hours.extend_allowed',
+      'working_hours.night_mode_override_allowed', 'calls.anonymous_outgoing_allowed',
+      'calls.presented_number_choice_allowed', 'calls.pull_active_call_allowed', 'forwarding.external_allowed',
+      'devices.mobile_voip_allowed', 'devices.hot_desking_allowed', 'voicemail.personal_greeting_allowed',
+      'voicemail.user_may_disable',
+    ];
+    const behaviours = [
+      'directory.mobile_numbers_visible', 'transfer.blind_from_desk_phone', 'calls.call_waiting',
+      'voicemail.announce_activity', 'voicemail.announce_last_end_time', 'voicemail.assistance_enabled',
+      'voicemail.bypass_enabled', 'voicemail.notify_sms', 'voicemail.download_to_mobile',
+      'voicemail.hide_portal_link', 'voicemail.callers_may_leave_messages',
+    ];
+    for (const key of permissions) {
+      expect(setting(key).value, key).toEqual({ type: 'boolean', summed: true });
+      expect(isSummedSetting(setting(key)), key).toBe(true);
+    }
+    for (const key of behaviours) {
+      expect(setting(key).value, key).toEqual({ type: 'boolean' });
+      expect(isSummedSetting(setting(key)), key).toBe(false);
+    }
+    // Every boolean in the catalogue is classified, so a new one needs a deliberate choice.
+    const booleans = SETTINGS.filter((d) => d.value.type === 'boolean').map((d) => d.key);
+    expect([...booleans].sort()).toEqual([...permissions, ...behaviours].sort());
+  });
+
+  it('keeps the summed flag and freezes the value type of permission booleans', () => {
+    const vt = setting('sms.allowed').value;
+    expect(Object.isFrozen(vt)).toBe(true);
+    expect(vt).toEqual(PERMISSION_VALUE);
+    expect(BOOLEAN_VALUE).toEqual({ type: 'boolean' });
+    expect(Object.isFrozen(PERMISSION_VALUE)).toBe(true);
+  });
+
   it('bounds transfer ring time to 5–300 seconds with a default of 20', () => {
     const def = setting('transfer.ring_time_seconds');
     expect(def.value).toEqual({ type: 'integer', min: 5, max: 300 });
@@ -179,6 +216,8 @@ describe('validateSettingValue', () => {
   it('accepts booleans and rejects look-alikes with a reason', () => {
     const def = setting('sms.allowed');
     expect(validateSettingValue(def, true)).toEqual({ ok: true, value: true });
+    expect(validateSettingValue(def, false)).toEqual({ ok: true, value: false });
+    expect(validateSettingValue(setting('voicemail.hide_portal_link'), false)).toEqual({ ok: true, value: false });
     expect(reasonOf(def, 'true')).toMatch(/boolean/);
     expect(reasonOf(def, 1)).toMatch(/boolean/);
     expect(reasonOf(def, null)).toMatch(/null/);

@@ -4,7 +4,7 @@ import { SERVICE_SETTINGS } from './catalogue-services.ts';
 import { PERSONAL_QUEUE_SETTINGS, VOICEMAIL_SETTINGS } from './catalogue-voicemail.ts';
 
 export type { SettingDefinition, SettingLevel, SettingValue, SettingValueType } from './types.ts';
-export { ALL_LEVELS, MAX_GROUP_IDS } from './types.ts';
+export { ALL_LEVELS, BOOLEAN_VALUE, MAX_GROUP_IDS, PERMISSION_VALUE } from './types.ts';
 export {
   APPLICATIONS,
   DIRECTORY_FIELD_NUMBERS,
@@ -48,9 +48,10 @@ export function settingAllowedAt(def: SettingDefinition, level: SettingLevel): b
   return def.levels.includes(level);
 }
 
-/** Whether a setting is a checkbox list whose values are summed (union) across levels. */
+/** Whether a setting is a checkbox summed across levels: a set (union) or a permission boolean (OR). */
 export function isSummedSetting(def: SettingDefinition): boolean {
-  return def.value.type === 'set';
+  const vt = def.value;
+  return vt.type === 'set' || (vt.type === 'boolean' && vt.summed === true);
 }
 
 /** Sorts set members deterministically: catalogue order for enumerated sets, code-unit order otherwise. */

@@ -102,8 +102,8 @@ describe('scalar precedence', () => {
     expect(resolved(RING, input({ groups: [twinA, twinB] })).value).toBe(44);
   });
 
-  it('treats an explicit false as a value that overrides a broader true', () => {
-    const key = 'calls.anonymous_outgoing_allowed';
+  it('treats an explicit false on a behaviour boolean as a value that overrides a broader true', () => {
+    const key = 'voicemail.announce_activity';
     const eff = resolved(key, input({ organization: [{ key, value: true }], user: [{ key, value: false }] }));
     expect(eff.value).toBe(false);
     expect(eff.source).toEqual({ level: 'user' });
@@ -180,6 +180,133 @@ describe('summed (set) settings', () => {
     const eff = resolved(APPS, input({}));
     expect(eff.value).toEqual(findSetting(APPS)?.default);
     expect(eff.source).toEqual({ level: 'default' });
+  });
+});
+
+describe('summed (permission) booleans', () => {
+  const SMS = 'sms.allowed';
+  const NUMBER_CHOICE = 'calls.presented_number_choice_allowed';
+
+  it('keeps an organization-level true when the user level sets false', () => {
+    const eff = resolved(SMS, input({ organization: [{ key: SMS, value: true }], user: [{ key: SMS, value: false }] }));
+    expect(eff.value).toBe(true);
+    expect(eff.source).toEqual({ level: 'organization' });
+    expect(eff.contributions).toEqual([
+      { source: { level: 'user' }, value: false },
+      { source: { level: 'organization' }, value: true },
+    ]);
+  });
+
+  it('keeps a group-level true when the user level sets false', () => {
+    const sales = group('g-sales', 'Sales', 1, [{ key: SMS, value: true }]);
+    const eff = resolved(SMS, input({ groups: [sales], user: [{ key: SMS, value: false }] }));
+    expect(eff.value).toBe(true);
+    expect(eff.source).toEqual(groupSource(sales));
+  });
+
+  it('keeps an organization-level true when the best-priority group sets false', () => {
+    const key = 'working_hours.extend_allowed';
+    const top = group('g-top', 'Administration', 1, [{ key, value: false }]);
+    const eff = resolved(key, input({ organization: [{ key, value: true }], groups: [top] }));
+    expect(eff.value).toBe(true);
+    expect(eff.source).toEqual({ level: 'organization' });
+  });
+
+  it('grants on a narrower level even when a broader level sets false', () => {
+    const eff = resolved(SMS, input({ organization: [{ key: SMS, value: false }], user: [{ key: SMS, value: true }] }));
+    expect(eff.value).toBe(true);
+    expect(eff.source).toEqual({ level: 'user' });
+  });
+
+  it('names the most specific level that set true as the source', () => {
+    const top = group('g-top', 'Administration', 1, [{ key: SMS, value: false }]);
+    const low = group('g-low', 'Sales', 2, [{ key: SMS, value: true }]);
+    const eff = resolved(
+      SMS,
+      input({ organization: [{ key: SMS, value: true }], groups: [low, top], user: [{ key: SMS, value: false }] }),
+    );
+    expect(eff.value).toBe(true);
+    expect(eff.source).toEqual(groupSource(low));
+    expect(eff.contributions).toEqual([
+      { source: { level: 'user' }, value: false },
+      { source: groupSource(top), value: false },
+      { source: groupSource(low), value: true },
+      { source: { level: 'organization' }, value: true },
+    ]);
+    const withUser = resolved(
+      SMS,
+      input({ organization: [{ key: SMS, value: true }], groups: [low], user: [{ key: SMS, value: true }] }),
+    );
+    expect(withUser.source).toEqual({ level: 'user' });
+  });
+
+  it('is false from the most specific level when every level that sets it sets false', () => {
+    const sales = group('g-sales', 'Sales', 1, [{ key: SMS, value: false }]);
+    const eff = resolved(SMS, input({ organization: [{ key: SMS, value: false }], groups: [sales] }));
+    expect(eff.value).toBe(false);
+    expect(eff.source).toEqual(groupSource(sales));
+    expect(eff.contributions).toHaveLength(2);
+  });
+
+  it('lets an explicit false on any level replace a default of true', () => {
+    const eff = resolved(NUMBER_CHOICE, input({ user: [{ key: NUMBER_CHOICE, value: false }] }));
+    expect(eff.value).toBe(false);
+    expect(eff.source).toEqual({ level: 'user' });
+  });
+
+  it('falls back to the catalogue default only when no level sets the key', () => {
+    const eff = resolved(NUMBER_CHOICE, input({ organization: [{ key: SMS, value: true }] }));
+    expect(eff.value).toBe(true);
+    expect(eff.source).toEqual({ level: 'default' });
+    expect(eff.contributions).toEqual([]);
+  });
+
+  it('ignores non-boolean values so they neither grant nor deny', () => {
+    const eff = resolved(SMS, input({ organization: [{ key: SMS, value: 'true' }], user: [{ key: SMS, value: 1 }] }));
+    expect(eff.value).toBe(false);
+    expect(eff.source).toEqual({ level: 'default' });
+  });
+
+  it('still lets the most specific level override a behaviour boolean', () => {
+    const key = 'voicemail.hide_portal_link';
+    const sales = group('g-sales', 'Sales', 1, [{ key, value: true }]);
+    const eff = resolved(
+      key,
+      input({ organization: [{ key, value: true }], groups: [sales], user: [{ key, value: false }] }),
+    );
+    expect(eff.value).toBe(false);
+    expect(eff.source).toEqual({ level: 'user' });
+  });
+
+  it('sums a custom-catalogue boolean marked summed but not one left unmarked', () => {
+    const catalogue: SettingDefinition[] = [
+      { key: 'test.grant', category: 'test', description: 'A summed grant for resolver tests.',
+        levels: ['organization', 'user'], value: { type: 'boolean', summed: true }, default: false },
+      { key: 'test.choice', category: 'test', description: 'A scalar choice for resolver tests.',
+        levels: ['organization', 'user'], value: { type: 'boolean' }, default: false },
+    ];
+    const i = input({
+      organization: [{ key: 'test.grant', value: true }, { key: 'test.choice', value: true }],
+      user: [{ key: 'test.grant', value: false }, { key: 'test.choice', value: false }],
+    });
+    expect(resolveEffectiveSettings(i, catalogue).map((e) => [e.key, e.value, e.source.level])).toEqual([
+      ['test.grant', true, 'organization'],
+      ['test.choice', false, 'user'],
+    ]);
+  });
+
+  it('ignores a summed boolean set to true on a level the setting does not allow', () => {
+    const catalogue: SettingDefinition[] = [
+      { key: 'test.grant', category: 'test', description: 'A summed grant for resolver tests.', levels: ['user'],
+        value: { type: 'boolean', summed: true }, default: false },
+    ];
+    const eff = resolveEffectiveSetting(
+      'test.grant',
+      input({ organization: [{ key: 'test.grant', value: true }], user: [{ key: 'test.grant', value: false }] }),
+      catalogue,
+    );
+    expect(eff?.value).toBe(false);
+    expect(eff?.source).toEqual({ level: 'user' });
   });
 });
 

@@ -1,6 +1,6 @@
 // Effective settings of a user from organization, group and user levels (SPEC §2).
 import type { SettingDefinition, SettingLevel, SettingValue } from './types.ts';
-import { SETTINGS, settingAllowedAt, sortSetMembers, validateSettingValue } from './catalogue.ts';
+import { SETTINGS, isSummedSetting, settingAllowedAt, sortSetMembers, validateSettingValue } from './catalogue.ts';
 
 /** One configured value of a setting on some level. */
 export interface SettingEntry {
@@ -107,10 +107,14 @@ function resolveOne(def: SettingDefinition, layers: readonly Layer[]): Effective
   if (first === undefined) {
     return { key: def.key, value: def.default, source: { level: 'default' }, contributions };
   }
-  if (def.value.type !== 'set') {
+  if (!isSummedSetting(def)) {
     return { key: def.key, value: first.value, source: first.source, contributions };
   }
-  // Checkbox lists are summed: an unchecked box on a narrower level never clears a broader one.
+  // Checkboxes are summed: an unchecked box on a narrower level never clears a broader one.
+  if (def.value.type === 'boolean') {
+    const granting = contributions.find((c) => c.value === true) ?? first;
+    return { key: def.key, value: granting.value, source: granting.source, contributions };
+  }
   const members = contributions.flatMap((c) => c.value as readonly string[]);
   const adding = contributions.find((c) => (c.value as readonly string[]).length > 0) ?? first;
   return { key: def.key, value: sortSetMembers(def.value, members), source: adding.source, contributions };
@@ -125,8 +129,10 @@ function catalogueIndex(catalogue: readonly SettingDefinition[]): ReadonlyMap<st
 /**
  * Resolves every catalogue setting for one user, in catalogue order. Scalars: user > best-priority
  * group > organization > default. Sets: union of every level that set them (default if none);
- * `source` is the most specific level that added a member. Unknown keys, keys on a level the
- * setting does not allow, and invalid values are ignored.
+ * `source` is the most specific level that added a member. Summed (permission) booleans: true if
+ * any level set true (default if none set them); `source` is the most specific level that set true,
+ * else the most specific level that set false. Unknown keys, keys on a level the setting does not
+ * allow, and invalid values are ignored.
  */
 export function resolveEffectiveSettings(
   input: SettingsInput,

@@ -3,9 +3,12 @@
 /** A level a setting can be configured on; precedence is user > group > organization. */
 export type SettingLevel = 'organization' | 'group' | 'user';
 
-/** The shape and constraints of a setting's value; `set` settings are summed across levels. */
+/**
+ * The shape and constraints of a setting's value. `set` settings and booleans marked `summed`
+ * (permissions a level grants) are summed across levels; everything else is most-specific-wins.
+ */
 export type SettingValueType =
-  | { type: 'boolean' }
+  | { type: 'boolean'; summed?: true /* a permission checkbox: true on any level grants it */ }
   | { type: 'integer'; min: number; max: number }
   | { type: 'string'; maxLength: number; pattern?: string /* regex source */ }
   | { type: 'enum'; values: readonly string[] }
@@ -40,8 +43,11 @@ export const ORG_ONLY: readonly SettingLevel[] = Object.freeze(['organization'])
 /** Maximum number of group ids a group-list setting may hold. */
 export const MAX_GROUP_IDS = 500;
 
-/** Value type of a yes/no setting. */
+/** Value type of a yes/no behaviour choice; the most specific level wins. */
 export const BOOLEAN_VALUE: SettingValueType = Object.freeze({ type: 'boolean' });
+
+/** Value type of a yes/no permission a level grants; summed (OR) across levels. */
+export const PERMISSION_VALUE: SettingValueType = Object.freeze({ type: 'boolean', summed: true });
 
 /** Value type of a list of group ids; summed (union) across levels. */
 export const GROUP_ID_SET: SettingValueType = Object.freeze({ type: 'set', maxItems: MAX_GROUP_IDS });

@@ -1,0 +1,23 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from '../core/clock.ts';
+import type { Store } from '../store/store.ts';
+import type { PasswordCost } from './auth/secrets.ts';
+
+export interface ApiConfig {
+  /** Set the Secure flag on the session cookie (behind HTTPS). */
+  cookieSecure: boolean;
+  sessionTtlMs: number;
+  passwordCost: PasswordCost;
+  /** Largest CSV/LDIF import accepted, in bytes. */
+  maxImportBytes: number;
+}
+
+export interface ApiContext {
+  store: Store;
+  clock: Clock;
+  config: ApiConfig;
+}
+
+/** The Fastify instance with zod schemas as its type provider. */
+export type ZApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

@@ -1,0 +1,108 @@
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { authenticate, checkCsrf } from './auth/authenticate.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import type { ApiContext, ZApp } from './context.ts';
+import { errorHandler } from './error-handler.ts';
+import { AppError } from './errors.ts';
+import { registerResourceRoutes } from './routes.ts';
+
+export interface BuildApiOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Extra plugins the app mounts (the portal's static files). */
+  extend?: (app: ZApp) => Promise<void> | void;
+}
+
+const TEXT_TYPES = ['text/csv', 'text/x-ldif', 'text/ldif', 'application/ldif', 'application/x-ldif', 'text/tab-separated-values'];
+
+/** Builds the HTTP API: REST under /api/v1, OpenAPI, /healthz and /metrics. */
+export async function buildApi(ctx: ApiContext, options: BuildApiOptions = {}): Promise<ZApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  // Imports arrive as plain text bodies (or multipart from the portal); parse them as strings.
+  app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string', bodyLimit: ctx.config.maxImportBytes }, (_req, body, done) => done(null, body));
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: ctx.config.maxImportBytes, files: 1, fields: 20 }, throwFileSizeLimit: true });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Vaxel API', version: '1', description: 'Administration API of the Vaxel hosted PBX. Errors are `{"error":{"code","message","field"}}`.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (create one at POST /api/v1/api-tokens)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'vaxel_session', description: 'Portal session; writes also need the x-csrf-token header' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vaxel_' });
+  const requests = new Counter({ name: 'vaxel_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const duration = new Histogram({
+    name: 'vaxel_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    request.principal = await authenticate(ctx, request);
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.url.startsWith('/api/')) checkCsrf(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await ctx.store.ping();
+      return { status: 'ok' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', store: 'down' });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    void reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuthRoutes(app, ctx);
+  registerResourceRoutes(app, ctx);
+  if (options.extend) await options.extend(app);
+
+  app.addHook('onClose', async () => {
+    registry.clear();
+  });
+  return app;
+}
+
+export { AppError };
