@@ -43,7 +43,11 @@ export function toAppError(err: unknown): AppError {
       return new AppError('validation_failed', 'Content-Length does not match the body', 'content-length');
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new AppError(fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'validation_failed', fe.message ?? 'Bad request', 'body');
+    return new AppError(
+      fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'validation_failed',
+      fe.message ?? 'Bad request',
+      'body',
+    );
   }
   return new AppError('internal', 'Internal error');
 }

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { authenticate, checkCsrf } from './auth/authenticate.ts';
@@ -13,7 +13,7 @@ import { AppError } from './errors.ts';
 import { registerResourceRoutes } from './routes.ts';
 
 export interface BuildApiOptions {
-  logger?: FastifyServerOptions['logger'];
+  logger?: FastifyBaseLogger;
   /** Extra plugins the app mounts (the portal's static files). */
   extend?: (app: ZApp) => Promise<void> | void;
 }
@@ -23,10 +23,18 @@ const TEXT_TYPES = ['text/csv', 'text/x-ldif', 'text/ldif', 'application/ldif', 
 /** Builds the HTTP API: REST under /api/v1, OpenAPI, /healthz and /metrics. */
 export async function buildApi(ctx: ApiContext, options: BuildApiOptions = {}): Promise<ZApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     ajv: { customOptions: { coerceTypes: false } },
+    // Requests Node's parser refuses (raw non-ASCII in the URL, broken headers) still get our error shape.
+    clientErrorHandler: (err, socket) => {
+      const body = JSON.stringify({ error: { code: 'validation_failed', message: `Malformed HTTP request: ${err.message}`, field: 'request' } });
+      if (socket.writable)
+        socket.end(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -67,7 +67,11 @@ export function useTestApi(engine: StoreEngine = 'pglite'): () => TestApi {
     const clock = manualClock(Date.UTC(2026, 10, 2, 9, 0, 0));
     const app = await buildApi({ store: ts.store, clock, config: TEST_CONFIG });
     await app.ready();
-    const admin = await ts.store.auth.upsertProviderAdmin(`provider-${uniqueSuffix()}@vaxel.test`, 'Provider', await hashPassword('provider-password', TEST_CONFIG.passwordCost));
+    const admin = await ts.store.auth.upsertProviderAdmin(
+      `provider-${uniqueSuffix()}@vaxel.test`,
+      'Provider',
+      await hashPassword('provider-password', TEST_CONFIG.passwordCost),
+    );
     const providerToken = newToken(TOKEN_PREFIX);
     await ts.store.auth.createApiToken({ tokenHash: tokenHash(providerToken), kind: 'provider', principalId: admin.id, orgId: null, name: 'test' });
     current = {
@@ -99,12 +103,22 @@ export interface TestOrg {
 export async function createTestOrg(api: TestApi, opts: { publicStart?: string; publicEnd?: string } = {}): Promise<TestOrg> {
   const provider = caller(api.app, api.providerToken);
   const s = uniqueSuffix();
-  const org = await provider.post('/api/v1/organizations', { name: `Org ${s}`, slug: `org-${s}`, timeZone: 'Europe/Copenhagen', defaultLanguage: 'da', sipDomain: `org-${s}.pbx.test` });
+  const org = await provider.post('/api/v1/organizations', {
+    name: `Org ${s}`,
+    slug: `org-${s}`,
+    timeZone: 'Europe/Copenhagen',
+    defaultLanguage: 'da',
+    sipDomain: `org-${s}.pbx.test`,
+  });
   if (org.status !== 201) throw new Error(`create org: ${JSON.stringify(org.body)}`);
   const orgId = org.body.id as string;
   // Public numbers are unique in the installation: give each test org its own block.
   const block = String(1000 + (Math.abs(hashCode(s)) % 8000)).padStart(4, '0');
-  await provider.post(`/api/v1/organizations/${orgId}/number-ranges`, { kind: 'public', start: opts.publicStart ?? `+4570${block}00`, end: opts.publicEnd ?? `+4570${block}99` });
+  await provider.post(`/api/v1/organizations/${orgId}/number-ranges`, {
+    kind: 'public',
+    start: opts.publicStart ?? `+4570${block}00`,
+    end: opts.publicEnd ?? `+4570${block}99`,
+  });
   await provider.post(`/api/v1/organizations/${orgId}/number-ranges`, { kind: 'internal', start: '200', end: '299', dialFromIvr: true });
   return { orgId, provider };
 }
@@ -116,7 +130,11 @@ function hashCode(s: string): number {
 }
 
 /** Creates a user through the API and returns a bearer token acting as them. */
-export async function createTestUser(api: TestApi, org: TestOrg, body: Record<string, unknown> = {}): Promise<{ id: string; username: string; as: Caller; body: any }> {
+export async function createTestUser(
+  api: TestApi,
+  org: TestOrg,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; username: string; as: Caller; body: any }> {
   const username = `u-${uniqueSuffix()}@example.test`;
   const res = await org.provider.post(`/api/v1/organizations/${org.orgId}/users`, { username, firstName: 'Test', lastName: 'User', ...body });
   if (res.status !== 201) throw new Error(`create user: ${JSON.stringify(res.body)}`);

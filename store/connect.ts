@@ -15,8 +15,7 @@ export interface StoreConnection {
 }
 
 export type ConnectOptions =
-  | { engine: 'postgres'; databaseUrl: string; poolSize?: number }
-  | { engine: 'pglite'; dataDir: string | null /* null = in memory */; pglite?: PGlite };
+  { engine: 'postgres'; databaseUrl: string; poolSize?: number } | { engine: 'pglite'; dataDir: string | null /* null = in memory */; pglite?: PGlite };
 
 // PostgreSQL returns bigint as text and PGlite as a JS number; we never store bigints that need
 // more than 2^53, so read both as numbers and keep the engines interchangeable.
@@ -43,6 +42,6 @@ export async function connectStore(options: ConnectOptions): Promise<StoreConnec
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider, migrationTableName: 'vaxel_migrations', migrationLockTableName: 'vaxel_migrations_lock' });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -258,7 +258,33 @@ export interface AuditLogTable {
   after: Json<unknown> | null;
 }
 
+export type FunctionNumberKind = 'acd' | 'attendant' | 'hunt' | 'ivr' | 'rule_based' | 'group_inbox';
+
+export interface FunctionNumbersTable {
+  id: Generated<string>;
+  org_id: string;
+  kind: FunctionNumberKind;
+  number: string;
+  name: string;
+  feature_code_id: number | null;
+  config: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SchedulesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  function_number_id: string | null;
+  events: Json<unknown[]>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  function_numbers: FunctionNumbersTable;
+  schedules: SchedulesTable;
   provider_admins: ProviderAdminsTable;
   organizations: OrganizationsTable;
   sites: SitesTable;

@@ -44,7 +44,6 @@ class PGliteConnection implements DatabaseConnection {
     const affected = res.affectedRows;
     return affected === undefined ? { rows: res.rows } : { rows: res.rows, numAffectedRows: BigInt(affected) };
   }
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGlite driver does not support streaming');
   }

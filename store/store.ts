@@ -5,6 +5,7 @@ import { authRepo } from './repos/auth-repo.ts';
 import { contactsRepo } from './repos/contacts-repo.ts';
 import { devicesRepo } from './repos/devices-repo.ts';
 import { directoryRepo } from './repos/directory-repo.ts';
+import { functionNumbersRepo } from './repos/function-numbers-repo.ts';
 import type { Executor } from './repos/executor.ts';
 import { groupsRepo } from './repos/groups-repo.ts';
 import { numbersRepo } from './repos/numbers-repo.ts';
@@ -26,6 +27,7 @@ function repos(db: Executor) {
     contacts: contactsRepo(db),
     audit: auditRepo(db),
     auth: authRepo(db),
+    functionNumbers: functionNumbersRepo(db),
   };
 }
 

@@ -34,7 +34,9 @@ export async function authenticate(ctx: ApiContext, request: FastifyRequest): Pr
     if (!m?.[1]) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"', 'authorization');
     const row = await ctx.store.auth.findApiToken(tokenHash(m[1]));
     if (!row) throw new AppError('unauthenticated', 'Invalid or revoked API token', 'authorization');
-    return row.principal_kind === 'provider' ? principalFor(ctx, 'provider', row.principal_id, 'token') : userPrincipal(ctx, row.org_id, row.principal_id, 'token');
+    return row.principal_kind === 'provider'
+      ? principalFor(ctx, 'provider', row.principal_id, 'token')
+      : userPrincipal(ctx, row.org_id, row.principal_id, 'token');
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) return null;

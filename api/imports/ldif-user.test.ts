@@ -194,7 +194,6 @@ describe('mapPreferredLanguage', () => {
   });
 
   it('returns undefined for other or missing languages', () => {
-    for (const input of ['de', 'nn-NO', '', 'constructor', undefined])
-      expect(mapPreferredLanguage(input)).toBeUndefined();
+    for (const input of ['de', 'nn-NO', '', 'constructor', undefined]) expect(mapPreferredLanguage(input)).toBeUndefined();
   });
 });

@@ -101,8 +101,7 @@ export function guidFromObjectGuid(value: string): string | undefined {
   if (!BASE64.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== 16) return undefined;
-  const hex = (indexes: readonly number[]): string =>
-    indexes.map((i) => (bytes[i] as number).toString(16).padStart(2, '0')).join('');
+  const hex = (indexes: readonly number[]): string => indexes.map((i) => (bytes[i] as number).toString(16).padStart(2, '0')).join('');
   return [hex([3, 2, 1, 0]), hex([5, 4]), hex([7, 6]), hex([8, 9]), hex([10, 11, 12, 13, 14, 15])].join('-');
 }
 

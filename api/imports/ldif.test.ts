@@ -134,9 +134,7 @@ describe('parseLdif', () => {
   });
 
   it('rejects base64 with bad padding or length', () => {
-    expect(parseLdif('dn: cn=a\ncn:: QUJD=\n').errors).toEqual([
-      { line: 2, message: 'attribute "cn": invalid base64 value' },
-    ]);
+    expect(parseLdif('dn: cn=a\ncn:: QUJD=\n').errors).toEqual([{ line: 2, message: 'attribute "cn": invalid base64 value' }]);
     expect(parseLdif('dn: cn=a\ncn:: QUJ\n').errors).toHaveLength(1);
   });
 
@@ -152,9 +150,7 @@ describe('parseLdif', () => {
   });
 
   it('reports an entry without any dn at its first line', () => {
-    expect(parseLdif('cn: a\nsn: b\n').errors).toEqual([
-      { line: 1, message: 'entry must start with "dn:" (found "cn:")' },
-    ]);
+    expect(parseLdif('cn: a\nsn: b\n').errors).toEqual([{ line: 1, message: 'entry must start with "dn:" (found "cn:")' }]);
   });
 
   it('reports a URL dn and an invalid attribute name', () => {
@@ -169,8 +165,7 @@ describe('parseLdif', () => {
   });
 
   it('reads change records: changetype after dn and "-" between modify operations', () => {
-    const text =
-      'dn: cn=a\nchangetype: modify\nreplace: mail\nmail: a@b.dk\n-\nadd: mobile\nmobile: 1234\n-\n\ndn: cn=b\nchangetype: delete\n';
+    const text = 'dn: cn=a\nchangetype: modify\nreplace: mail\nmail: a@b.dk\n-\nadd: mobile\nmobile: 1234\n-\n\ndn: cn=b\nchangetype: delete\n';
     expect(parseLdif(text)).toEqual({
       entries: [
         {

@@ -183,9 +183,7 @@ function parseRecord(lines: readonly LogicalLine[], errors: LdifError[]): LdifEn
   return entry;
 }
 
-type AttributeLine =
-  | { ok: true; name: string; key: string; binary: boolean; kind: 'text' | 'base64' | 'url'; raw: string }
-  | { ok: false; message: string };
+type AttributeLine = { ok: true; name: string; key: string; binary: boolean; kind: 'text' | 'base64' | 'url'; raw: string } | { ok: false; message: string };
 
 // Splits `name[;options]: value`, `name:: base64` or `name:< url`; values keep everything after
 // the single separator space.

@@ -25,7 +25,16 @@ const availableQuery = z.object({
 });
 
 function presentRange(r: RangeRow) {
-  return { id: r.id, kind: r.kind, start: r.start_number, end: r.end_number, dialFromIvr: r.dial_from_ivr, description: r.description, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    kind: r.kind,
+    start: r.start_number,
+    end: r.end_number,
+    dialFromIvr: r.dial_from_ivr,
+    description: r.description,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 /** Validates a range and checks it overlaps nothing: public numbers are unique in the installation. */
@@ -95,30 +104,38 @@ export function registerNumberRoutes(app: ZApp, ctx: ApiContext): void {
     return presentRange(row);
   });
 
-  app.delete(`${base}/:id`, { schema: { tags, summary: 'Remove a number range (only when none of its numbers is in use)', params: orgItemParams } }, async (request, reply) => {
-    const p = requirePrincipal(request);
-    const { orgId, id } = request.params;
-    await authorize(ctx.store, p, orgId, 'numbers:write');
-    await ctx.store.transaction(async (tx) => {
-      const before = await tx.numbers.getRange(orgId, id);
-      if (!before) throw notFound('Number range');
-      const used = await tx.numbers.assignedBetween(orgId, before.start_number, before.end_number);
-      if (used[0]) throw new AppError('range_in_use', `${used.length} number(s) of this range are in use, e.g. ${used[0].number}`, 'id');
-      await tx.numbers.deleteRange(orgId, id);
-      await audit(tx, p, orgId, 'number_range.delete', { type: 'number_range', id }, before, null);
-    });
-    return reply.status(204).send();
-  });
+  app.delete(
+    `${base}/:id`,
+    { schema: { tags, summary: 'Remove a number range (only when none of its numbers is in use)', params: orgItemParams } },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const { orgId, id } = request.params;
+      await authorize(ctx.store, p, orgId, 'numbers:write');
+      await ctx.store.transaction(async (tx) => {
+        const before = await tx.numbers.getRange(orgId, id);
+        if (!before) throw notFound('Number range');
+        const used = await tx.numbers.assignedBetween(orgId, before.start_number, before.end_number);
+        if (used[0]) throw new AppError('range_in_use', `${used.length} number(s) of this range are in use, e.g. ${used[0].number}`, 'id');
+        await tx.numbers.deleteRange(orgId, id);
+        await audit(tx, p, orgId, 'number_range.delete', { type: 'number_range', id }, before, null);
+      });
+      return reply.status(204).send();
+    },
+  );
 
-  app.get('/api/v1/organizations/:orgId/available-numbers', { schema: { tags, summary: 'Free numbers of the organization ranges', params: orgParams, querystring: availableQuery } }, async (request) => {
-    const { orgId } = request.params;
-    await authorize(ctx.store, requirePrincipal(request), orgId, 'numbers:read');
-    const [ranges, used] = await Promise.all([ctx.store.numbers.allRanges(orgId), ctx.store.numbers.usedNumbers(orgId)]);
-    const res = listAvailableNumbers(
-      ranges.map((r) => ({ kind: r.kind, start: r.start_number, end: r.end_number })),
-      used,
-      { limit: request.query.limit, offset: request.query.offset, ...(request.query.kind && { kind: request.query.kind }) },
-    );
-    return { items: res.items, total: res.total, limit: request.query.limit, offset: request.query.offset };
-  });
+  app.get(
+    '/api/v1/organizations/:orgId/available-numbers',
+    { schema: { tags, summary: 'Free numbers of the organization ranges', params: orgParams, querystring: availableQuery } },
+    async (request) => {
+      const { orgId } = request.params;
+      await authorize(ctx.store, requirePrincipal(request), orgId, 'numbers:read');
+      const [ranges, used] = await Promise.all([ctx.store.numbers.allRanges(orgId), ctx.store.numbers.usedNumbers(orgId)]);
+      const res = listAvailableNumbers(
+        ranges.map((r) => ({ kind: r.kind, start: r.start_number, end: r.end_number })),
+        used,
+        { limit: request.query.limit, offset: request.query.offset, ...(request.query.kind && { kind: request.query.kind }) },
+      );
+      return { items: res.items, total: res.total, limit: request.query.limit, offset: request.query.offset };
+    },
+  );
 }

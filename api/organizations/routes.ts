@@ -19,18 +19,22 @@ function conflictFromUnique(err: unknown): never {
 export function registerOrganizationRoutes(app: ZApp, ctx: ApiContext): void {
   const tags = ['organizations'];
 
-  app.get('/api/v1/organizations', { schema: { tags, summary: 'List organizations (provider) or my organization', querystring: listQuery } }, async (request) => {
-    const p = requirePrincipal(request);
-    const q = request.query;
-    if (p.kind === 'user') {
-      const org = await ctx.store.organizations.get(p.orgId);
-      const items = org ? [presentOrganization(org)] : [];
-      return page(items, items.length, q);
-    }
-    authorizeProvider(p, 'organizations:list');
-    const res = await ctx.store.organizations.listForProvider(q);
-    return page(res.items.map(presentOrganization), res.total, q);
-  });
+  app.get(
+    '/api/v1/organizations',
+    { schema: { tags, summary: 'List organizations (provider) or my organization', querystring: listQuery } },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const q = request.query;
+      if (p.kind === 'user') {
+        const org = await ctx.store.organizations.get(p.orgId);
+        const items = org ? [presentOrganization(org)] : [];
+        return page(items, items.length, q);
+      }
+      authorizeProvider(p, 'organizations:list');
+      const res = await ctx.store.organizations.listForProvider(q);
+      return page(res.items.map(presentOrganization), res.total, q);
+    },
+  );
 
   app.post('/api/v1/organizations', { schema: { tags, summary: 'Create an organization', body: organizationCreate } }, async (request, reply) => {
     const p = requirePrincipal(request);
@@ -53,32 +57,40 @@ export function registerOrganizationRoutes(app: ZApp, ctx: ApiContext): void {
     return presentOrganization(org);
   });
 
-  app.patch('/api/v1/organizations/:orgId', { schema: { tags, summary: 'Change an organization', params: orgParams, body: organizationUpdate } }, async (request) => {
-    const p = requirePrincipal(request);
-    const { orgId } = request.params;
-    await authorize(ctx.store, p, orgId, 'organization:update');
-    const org = await ctx.store
-      .transaction(async (tx) => {
-        const before = await tx.organizations.get(orgId);
-        if (!before) throw notFound('Organization');
-        const after = await tx.organizations.update(orgId, request.body);
-        await audit(tx, p, orgId, 'organization.update', { type: 'organization', id: orgId }, before, after);
-        return after;
-      })
-      .catch(conflictFromUnique);
-    if (!org) throw notFound('Organization');
-    return presentOrganization(org);
-  });
+  app.patch(
+    '/api/v1/organizations/:orgId',
+    { schema: { tags, summary: 'Change an organization', params: orgParams, body: organizationUpdate } },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const { orgId } = request.params;
+      await authorize(ctx.store, p, orgId, 'organization:update');
+      const org = await ctx.store
+        .transaction(async (tx) => {
+          const before = await tx.organizations.get(orgId);
+          if (!before) throw notFound('Organization');
+          const after = await tx.organizations.update(orgId, request.body);
+          await audit(tx, p, orgId, 'organization.update', { type: 'organization', id: orgId }, before, after);
+          return after;
+        })
+        .catch(conflictFromUnique);
+      if (!org) throw notFound('Organization');
+      return presentOrganization(org);
+    },
+  );
 
-  app.delete('/api/v1/organizations/:orgId', { schema: { tags, summary: 'Delete an organization and everything in it', params: orgParams } }, async (request, reply) => {
-    const p = requirePrincipal(request);
-    const { orgId } = request.params;
-    await authorize(ctx.store, p, orgId, 'organizations:delete');
-    await ctx.store.transaction(async (tx) => {
-      const before = await tx.organizations.get(orgId);
-      if (!before || !(await tx.organizations.delete(orgId))) throw notFound('Organization');
-      await audit(tx, p, orgId, 'organization.delete', { type: 'organization', id: orgId }, before, null);
-    });
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/v1/organizations/:orgId',
+    { schema: { tags, summary: 'Delete an organization and everything in it', params: orgParams } },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const { orgId } = request.params;
+      await authorize(ctx.store, p, orgId, 'organizations:delete');
+      await ctx.store.transaction(async (tx) => {
+        const before = await tx.organizations.get(orgId);
+        if (!before || !(await tx.organizations.delete(orgId))) throw notFound('Organization');
+        await audit(tx, p, orgId, 'organization.delete', { type: 'organization', id: orgId }, before, null);
+      });
+      return reply.status(204).send();
+    },
+  );
 }

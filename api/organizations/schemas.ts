@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { language, name, phoneNumber, timeZone } from '../schemas/common.ts';
 
-const slug = z.string().trim().toLowerCase().min(2).max(63).regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { message: 'must be lowercase letters, digits and dashes' });
+const slug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(2)
+  .max(63)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { message: 'must be lowercase letters, digits and dashes' });
 const sipDomain = z
   .string()
   .trim()

@@ -24,7 +24,10 @@ export const language = z.enum(LANGUAGES);
 
 const zones = new Set(Intl.supportedValuesOf('timeZone'));
 zones.add('UTC');
-export const timeZone = z.string().max(64).refine((tz) => zones.has(tz), { message: 'must be an IANA time zone such as Europe/Copenhagen' });
+export const timeZone = z
+  .string()
+  .max(64)
+  .refine((tz) => zones.has(tz), { message: 'must be an IANA time zone such as Europe/Copenhagen' });
 
 /** A phone number as people type it: E.164 or digits, with spaces/dashes/dots tolerated. */
 export const phoneNumber = z

@@ -71,15 +71,19 @@ export function registerSiteRoutes(app: ZApp, ctx: ApiContext): void {
     return presentSite(s);
   });
 
-  app.delete(`${base}/:id`, { schema: { tags, summary: 'Delete a site (its users keep working, without a site)', params: orgItemParams } }, async (request, reply) => {
-    const p = requirePrincipal(request);
-    const { orgId, id } = request.params;
-    await authorize(ctx.store, p, orgId, 'sites:write');
-    await ctx.store.transaction(async (tx) => {
-      const before = await tx.sites.get(orgId, id);
-      if (!before || !(await tx.sites.delete(orgId, id))) throw notFound('Site');
-      await audit(tx, p, orgId, 'site.delete', { type: 'site', id }, before, null);
-    });
-    return reply.status(204).send();
-  });
+  app.delete(
+    `${base}/:id`,
+    { schema: { tags, summary: 'Delete a site (its users keep working, without a site)', params: orgItemParams } },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const { orgId, id } = request.params;
+      await authorize(ctx.store, p, orgId, 'sites:write');
+      await ctx.store.transaction(async (tx) => {
+        const before = await tx.sites.get(orgId, id);
+        if (!before || !(await tx.sites.delete(orgId, id))) throw notFound('Site');
+        await audit(tx, p, orgId, 'site.delete', { type: 'site', id }, before, null);
+      });
+      return reply.status(204).send();
+    },
+  );
 }

@@ -14,23 +14,31 @@ export function registerUserRoutes(app: ZApp, ctx: ApiContext): void {
   const base = '/api/v1/organizations/:orgId/users';
   const deps = { passwordCost: ctx.config.passwordCost };
 
-  app.get(base, { schema: { tags, summary: 'List and search users (every field, lines included); filter by group', params: orgParams, querystring: userListQuery } }, async (request) => {
-    const { orgId } = request.params;
-    const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:read');
-    const q = request.query;
-    if (q.groupId) requireGroupInScope(access.scope, q.groupId);
-    const res = await ctx.store.users.list(orgId, {
-      ...q,
-      ...(access.scope.kind === 'groups' && { withinGroups: [...access.scope.groupIds] }),
-    });
-    return page(res.items.map(presentUser), res.total, q);
-  });
+  app.get(
+    base,
+    { schema: { tags, summary: 'List and search users (every field, lines included); filter by group', params: orgParams, querystring: userListQuery } },
+    async (request) => {
+      const { orgId } = request.params;
+      const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:read');
+      const q = request.query;
+      if (q.groupId) requireGroupInScope(access.scope, q.groupId);
+      const res = await ctx.store.users.list(orgId, {
+        ...q,
+        ...(access.scope.kind === 'groups' && { withinGroups: [...access.scope.groupIds] }),
+      });
+      return page(res.items.map(presentUser), res.total, q);
+    },
+  );
 
-  app.post(base, { schema: { tags, summary: 'Create a user with lines and group memberships', params: orgParams, body: userCreate } }, async (request, reply) => {
-    const access = await authorize(ctx.store, requirePrincipal(request), request.params.orgId, 'users:write');
-    const user = await ctx.store.transaction((tx) => createUser(tx, access, request.body, deps));
-    return reply.status(201).send(presentUser(user));
-  });
+  app.post(
+    base,
+    { schema: { tags, summary: 'Create a user with lines and group memberships', params: orgParams, body: userCreate } },
+    async (request, reply) => {
+      const access = await authorize(ctx.store, requirePrincipal(request), request.params.orgId, 'users:write');
+      const user = await ctx.store.transaction((tx) => createUser(tx, access, request.body, deps));
+      return reply.status(201).send(presentUser(user));
+    },
+  );
 
   app.get(`${base}/:id`, { schema: { tags, summary: 'Read a user', params: orgItemParams } }, async (request) => {
     const { orgId, id } = request.params;
@@ -38,12 +46,16 @@ export function registerUserRoutes(app: ZApp, ctx: ApiContext): void {
     return presentUser(await loadUserInScope(ctx.store, access, id));
   });
 
-  app.patch(`${base}/:id`, { schema: { tags, summary: 'Change a user; `lines` and `groupIds` replace the current ones when given', params: orgItemParams, body: userUpdate } }, async (request) => {
-    const { orgId, id } = request.params;
-    const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:write');
-    const user = await ctx.store.transaction((tx) => updateUser(tx, access, id, request.body, deps));
-    return presentUser(user);
-  });
+  app.patch(
+    `${base}/:id`,
+    { schema: { tags, summary: 'Change a user; `lines` and `groupIds` replace the current ones when given', params: orgItemParams, body: userUpdate } },
+    async (request) => {
+      const { orgId, id } = request.params;
+      const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:write');
+      const user = await ctx.store.transaction((tx) => updateUser(tx, access, id, request.body, deps));
+      return presentUser(user);
+    },
+  );
 
   app.delete(`${base}/:id`, { schema: { tags, summary: 'Delete a user', params: orgItemParams } }, async (request, reply) => {
     const { orgId, id } = request.params;
@@ -54,7 +66,14 @@ export function registerUserRoutes(app: ZApp, ctx: ApiContext): void {
 
   app.post(
     `${base}/:id/copy`,
-    { schema: { tags, summary: 'Create a new user based on this one: copies every non-personal setting, memberships and user-level settings', params: orgItemParams, body: userCopy } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a new user based on this one: copies every non-personal setting, memberships and user-level settings',
+        params: orgItemParams,
+        body: userCopy,
+      },
+    },
     async (request, reply) => {
       const { orgId, id } = request.params;
       const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:write');
@@ -73,7 +92,8 @@ export function registerUserRoutes(app: ZApp, ctx: ApiContext): void {
             siteId: src.site_id,
             calendarSyncId: null,
             directoryFields: src.directory_fields.map((v, i) => (i < 3 ? '' : v)),
-            groupIds: access.scope.kind === 'groups' ? src.groupIds.filter((g) => (access.scope as { groupIds: ReadonlySet<string> }).groupIds.has(g)) : src.groupIds,
+            groupIds:
+              access.scope.kind === 'groups' ? src.groupIds.filter((g) => (access.scope as { groupIds: ReadonlySet<string> }).groupIds.has(g)) : src.groupIds,
           },
           deps,
           false,
@@ -86,38 +106,46 @@ export function registerUserRoutes(app: ZApp, ctx: ApiContext): void {
     },
   );
 
-  app.post(`${base}/bulk`, { schema: { tags, summary: 'Bulk: add to / remove from groups, delete, send welcome message', params: orgParams, body: bulkUsers } }, async (request) => {
-    const { orgId } = request.params;
-    const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:write');
-    const body = request.body;
-    return ctx.store.transaction(async (tx) => {
-      const users = await tx.users.getMany(orgId, body.userIds);
-      const found = new Map(users.map((u) => [u.id, u]));
-      for (const [i, uid] of body.userIds.entries()) {
-        const u = found.get(uid);
-        if (!u || !scopeHasUser(access.scope, u.groupIds)) throw new AppError('validation_failed', `User ${uid} does not exist`, `userIds.${i}`);
-      }
-      if (body.action === 'add_to_groups' || body.action === 'remove_from_groups') {
-        const existing = new Set(await tx.groups.existing(orgId, body.groupIds));
-        for (const [i, g] of body.groupIds.entries()) {
-          if (!existing.has(g) || (access.scope.kind === 'groups' && !access.scope.groupIds.has(g))) throw new AppError('validation_failed', `Group ${g} does not exist`, `groupIds.${i}`);
+  app.post(
+    `${base}/bulk`,
+    { schema: { tags, summary: 'Bulk: add to / remove from groups, delete, send welcome message', params: orgParams, body: bulkUsers } },
+    async (request) => {
+      const { orgId } = request.params;
+      const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:write');
+      const body = request.body;
+      return ctx.store.transaction(async (tx) => {
+        const users = await tx.users.getMany(orgId, body.userIds);
+        const found = new Map(users.map((u) => [u.id, u]));
+        for (const [i, uid] of body.userIds.entries()) {
+          const u = found.get(uid);
+          if (!u || !scopeHasUser(access.scope, u.groupIds)) throw new AppError('validation_failed', `User ${uid} does not exist`, `userIds.${i}`);
         }
-        let changed = 0;
-        for (const g of body.groupIds) {
-          changed += body.action === 'add_to_groups' ? await tx.groups.addMembers(orgId, g, body.userIds) : await tx.groups.removeMembers(orgId, g, body.userIds);
+        if (body.action === 'add_to_groups' || body.action === 'remove_from_groups') {
+          const existing = new Set(await tx.groups.existing(orgId, body.groupIds));
+          for (const [i, g] of body.groupIds.entries()) {
+            if (!existing.has(g) || (access.scope.kind === 'groups' && !access.scope.groupIds.has(g)))
+              throw new AppError('validation_failed', `Group ${g} does not exist`, `groupIds.${i}`);
+          }
+          let changed = 0;
+          for (const g of body.groupIds) {
+            changed +=
+              body.action === 'add_to_groups' ? await tx.groups.addMembers(orgId, g, body.userIds) : await tx.groups.removeMembers(orgId, g, body.userIds);
+          }
+          await audit(tx, access.principal, orgId, `user.bulk_${body.action}`, { type: 'user', id: null }, null, {
+            userIds: body.userIds,
+            groupIds: body.groupIds,
+          });
+          return { action: body.action, affected: changed };
         }
-        await audit(tx, access.principal, orgId, `user.bulk_${body.action}`, { type: 'user', id: null }, null, { userIds: body.userIds, groupIds: body.groupIds });
-        return { action: body.action, affected: changed };
-      }
-      if (body.action === 'delete') {
-        for (const uid of body.userIds) await deleteUser(tx, access, uid);
-        return { action: body.action, affected: body.userIds.length };
-      }
-      // Delivery of the message belongs to the notification service; the portal shows when it was sent.
-      const n = await tx.users.markWelcomeSent(orgId, body.userIds, new Date(ctx.clock.now()));
-      await audit(tx, access.principal, orgId, 'user.bulk_send_welcome', { type: 'user', id: null }, null, { userIds: body.userIds, channel: body.channel });
-      return { action: body.action, affected: n };
-    });
-  });
+        if (body.action === 'delete') {
+          for (const uid of body.userIds) await deleteUser(tx, access, uid);
+          return { action: body.action, affected: body.userIds.length };
+        }
+        // Delivery of the message belongs to the notification service; the portal shows when it was sent.
+        const n = await tx.users.markWelcomeSent(orgId, body.userIds, new Date(ctx.clock.now()));
+        await audit(tx, access.principal, orgId, 'user.bulk_send_welcome', { type: 'user', id: null }, null, { userIds: body.userIds, channel: body.channel });
+        return { action: body.action, affected: n };
+      });
+    },
+  );
 }
-

@@ -25,7 +25,11 @@ const userFields = {
   license: z.enum(LICENSES).optional(),
   callerId: phoneNumber.nullable().optional(),
   forwardNumber: phoneNumber.nullable().optional(),
-  photoUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+  photoUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .nullable()
+    .optional(),
   role: z.enum(USER_ROLES).optional(),
   allowedApps: z.array(z.enum(APPLICATIONS)).max(APPLICATIONS.length).optional(),
   calendarSyncId: z.string().trim().max(200).nullable().optional(),

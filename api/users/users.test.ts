@@ -109,7 +109,12 @@ describe('users API', () => {
 
   it('searches every field including line numbers and directory fields', async () => {
     const org = await createTestOrg(api());
-    await createTestUser(api(), org, { firstName: 'Kirsten', lastName: 'Holm', directoryFields: ['Volvo', '', '', '', '', ''], lines: [{ slot: 'primary', number: '250', lineType: 'office_fixed' }] });
+    await createTestUser(api(), org, {
+      firstName: 'Kirsten',
+      lastName: 'Holm',
+      directoryFields: ['Volvo', '', '', '', '', ''],
+      lines: [{ slot: 'primary', number: '250', lineType: 'office_fixed' }],
+    });
     await createTestUser(api(), org, { firstName: 'Bo', lastName: 'Ek' });
     const url = `/api/v1/organizations/${org.orgId}/users`;
     expect((await org.provider.get(`${url}?q=volvo`)).body.total).toBe(1);
@@ -133,9 +138,20 @@ describe('users API', () => {
       lines: [{ slot: 'primary', number: '260', lineType: 'office_fixed' }],
       ...(group.status === 201 && { groupIds: [group.body.id] }),
     });
-    const res = await org.provider.post(`/api/v1/organizations/${org.orgId}/users/${src.id}/copy`, { username: 'copy@example.test', firstName: 'New', lastName: 'Person' });
+    const res = await org.provider.post(`/api/v1/organizations/${org.orgId}/users/${src.id}/copy`, {
+      username: 'copy@example.test',
+      firstName: 'New',
+      lastName: 'Person',
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ language: 'sv', license: 'contact_center', allowedApps: ['web_softphone', 'ipad'], callerId: null, lines: [], firstName: 'New' });
+    expect(res.body).toMatchObject({
+      language: 'sv',
+      license: 'contact_center',
+      allowedApps: ['web_softphone', 'ipad'],
+      callerId: null,
+      lines: [],
+      firstName: 'New',
+    });
     expect(res.body.directoryFields).toEqual(['', '', '', 'Team A', '', '']);
     expect(res.body.groupIds).toEqual(src.body.groupIds);
   });
@@ -157,7 +173,12 @@ describe('users API', () => {
   it('answers malformed JSON with invalid_json', async () => {
     const { app } = api();
     const org = await createTestOrg(api());
-    const res = await app.inject({ method: 'POST', url: `/api/v1/organizations/${org.orgId}/users`, headers: { authorization: `Bearer ${api().providerToken}`, 'content-type': 'application/json' }, payload: '{"username": ' });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/organizations/${org.orgId}/users`,
+      headers: { authorization: `Bearer ${api().providerToken}`, 'content-type': 'application/json' },
+      payload: '{"username": ',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'invalid_json', field: 'body' });
   });

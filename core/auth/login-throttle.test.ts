@@ -1,10 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  DEFAULT_LOGIN_THROTTLE,
-  checkLoginGate,
-  loginRetryDelayMs,
-  recordLoginFailure,
-} from './login-throttle.ts';
+import { DEFAULT_LOGIN_THROTTLE, checkLoginGate, loginRetryDelayMs, recordLoginFailure } from './login-throttle.ts';
 import type { LoginFailureState, LoginThrottlePolicy } from './login-throttle.ts';
 
 const T0 = 1_700_000_000_000;
@@ -66,7 +61,14 @@ describe('free attempts', () => {
 
 describe('progressive delay', () => {
   it('doubles the wait with each failure after the free ones and caps it at maxDelay', () => {
-    const expected: [number, number][] = [[4, 2_000], [5, 4_000], [6, 8_000], [7, 16_000], [8, 30_000], [9, 30_000]];
+    const expected: [number, number][] = [
+      [4, 2_000],
+      [5, 4_000],
+      [6, 8_000],
+      [7, 16_000],
+      [8, 30_000],
+      [9, 30_000],
+    ];
     for (const [failures, delay] of expected) {
       const state = failTimes(failures, T0);
       expect(checkLoginGate(state, T0 + delay - 1), `${failures} failures`).toEqual({
@@ -153,7 +155,11 @@ describe('reset after a quiet period', () => {
 
   it('lifts a throttle once the count is forgotten, even if the delay is longer', () => {
     const policy: LoginThrottlePolicy = {
-      ...DEFAULT_LOGIN_THROTTLE, freeAttempts: 0, baseDelayMs: 60_000, maxDelayMs: 60_000, resetAfterMs: 30_000,
+      ...DEFAULT_LOGIN_THROTTLE,
+      freeAttempts: 0,
+      baseDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      resetAfterMs: 30_000,
     };
     const state = failTimes(1, T0, policy);
     expect(checkLoginGate(state, T0 + 29_999, policy)).toEqual({
@@ -184,7 +190,12 @@ describe('recordLoginFailure', () => {
 
   it('applies a custom policy', () => {
     const policy: LoginThrottlePolicy = {
-      freeAttempts: 1, baseDelayMs: 500, maxDelayMs: 1_500, lockoutAfter: 4, lockoutMs: 10_000, resetAfterMs: 60_000,
+      freeAttempts: 1,
+      baseDelayMs: 500,
+      maxDelayMs: 1_500,
+      lockoutAfter: 4,
+      lockoutMs: 10_000,
+      resetAfterMs: 60_000,
     };
     expect(checkLoginGate(failTimes(1, T0, policy), T0 + 499, policy)).toEqual({
       allowed: false,

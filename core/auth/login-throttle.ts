@@ -50,22 +50,14 @@ export function loginRetryDelayMs(failures: number, policy: LoginThrottlePolicy 
  * The state still in force at `now`: undefined when there is none, when its lock has expired, or
  * when no lock is active and its last failure is at least resetAfterMs old.
  */
-function liveState(
-  state: LoginFailureState | undefined,
-  now: number,
-  policy: LoginThrottlePolicy,
-): LoginFailureState | undefined {
+function liveState(state: LoginFailureState | undefined, now: number, policy: LoginThrottlePolicy): LoginFailureState | undefined {
   if (state === undefined) return undefined;
   if (state.lockedUntil !== null) return now < state.lockedUntil ? state : undefined;
   return now - state.lastFailureAt >= policy.resetAfterMs ? undefined : state;
 }
 
 /** Decides whether a login attempt may be made at `now` given the account's failure state. */
-export function checkLoginGate(
-  state: LoginFailureState | undefined,
-  now: number,
-  policy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,
-): LoginGate {
+export function checkLoginGate(state: LoginFailureState | undefined, now: number, policy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE): LoginGate {
   const live = liveState(state, now, policy);
   if (live === undefined) return { allowed: true };
   if (live.lockedUntil !== null) return { allowed: false, reason: 'locked', retryAfterMs: live.lockedUntil - now };
@@ -80,11 +72,7 @@ export function checkLoginGate(
  * state expired), locked for lockoutMs once failures reach lockoutAfter. A failure reported while
  * a lock is active changes nothing, so the lock is neither extended nor counted against.
  */
-export function recordLoginFailure(
-  state: LoginFailureState | undefined,
-  now: number,
-  policy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,
-): LoginFailureState {
+export function recordLoginFailure(state: LoginFailureState | undefined, now: number, policy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE): LoginFailureState {
   const live = liveState(state, now, policy);
   if (live !== undefined && live.lockedUntil !== null) return live;
   const failures = (live?.failures ?? 0) + 1;

@@ -32,11 +32,7 @@ interface Run {
  * Lists free numbers in ascending order: public before internal, shorter before longer, then by value.
  * Overlapping ranges count once; malformed ranges are ignored. `total` counts every free number.
  */
-export function listAvailableNumbers(
-  ranges: readonly NumberRange[],
-  used: ReadonlySet<string>,
-  opts: AvailableNumbersOptions,
-): AvailableNumbersPage {
+export function listAvailableNumbers(ranges: readonly NumberRange[], used: ReadonlySet<string>, opts: AvailableNumbersOptions): AvailableNumbersPage {
   const runs = mergeRuns(ranges.filter((r) => opts.kind === undefined || r.kind === opts.kind));
   assignUsed(runs, used);
 

@@ -22,8 +22,7 @@ export interface NumberRangeInput {
 }
 
 /** Result of parseNumberRange: the normalised range, or the offending field and why. */
-export type ParseNumberRangeResult =
-  { ok: true; range: NumberRange } | { ok: false; field: 'start' | 'end' | 'kind'; reason: string };
+export type ParseNumberRangeResult = { ok: true; range: NumberRange } | { ok: false; field: 'start' | 'end' | 'kind'; reason: string };
 
 /** Validates and normalises a range typed by a user (`+45 88 88 77 00` – `+45 88 88 77 99`). */
 export function parseNumberRange(input: NumberRangeInput): ParseNumberRangeResult {

@@ -97,20 +97,53 @@ describe('settings catalogue integrity', () => {
 describe('settings catalogue coverage of SPEC §8', () => {
   it('contains every service and permission of SPEC §8', () => {
     const required = [
-      'pickup.groups', 'pickup.parked_groups', 'intrusion.groups', 'diversion_bypass.groups',
-      'monitoring.groups', 'directory.search_groups', 'directory.editable_fields', 'sms.allowed',
-      'working_hours.extend_allowed', 'future_presence.view_groups', 'future_presence.edit_groups',
-      'transfer.ring_time_seconds', 'ring_tones.internal', 'ring_tones.external', 'music_on_hold.class',
-      'calls.anonymous_outgoing_allowed', 'transfer.blind_from_desk_phone', 'directory.mobile_numbers_visible',
-      'directory.default_search_number', 'directory.own_photo_editable', 'personal_queue.max_calls',
-      'personal_queue.callback_key', 'personal_queue.callback_conversion_groups', 'personal_queue.when_full',
-      'personal_queue.forward_number', 'personal_queue.welcome_prompt', 'personal_queue.waiting_prompt',
-      'personal_queue.status_prompt', 'personal_queue.status_interval_seconds', 'voicemail.announce_activity',
-      'voicemail.announce_last_end_time', 'voicemail.assistance_enabled', 'voicemail.assistance_number',
-      'voicemail.bypass_enabled', 'voicemail.notify_sms', 'voicemail.notify_email', 'voicemail.download_to_mobile',
-      'voicemail.hide_portal_link', 'voicemail.personal_greeting_allowed', 'voicemail.default_greeting',
-      'voicemail.user_may_disable', 'voicemail.callers_may_leave_messages', 'voicemail.retention_days',
-      'voicemail.max_inbox_mb', 'applications.allowed', 'routing.allowed_destinations', 'user.language',
+      'pickup.groups',
+      'pickup.parked_groups',
+      'intrusion.groups',
+      'diversion_bypass.groups',
+      'monitoring.groups',
+      'directory.search_groups',
+      'directory.editable_fields',
+      'sms.allowed',
+      'working_hours.extend_allowed',
+      'future_presence.view_groups',
+      'future_presence.edit_groups',
+      'transfer.ring_time_seconds',
+      'ring_tones.internal',
+      'ring_tones.external',
+      'music_on_hold.class',
+      'calls.anonymous_outgoing_allowed',
+      'transfer.blind_from_desk_phone',
+      'directory.mobile_numbers_visible',
+      'directory.default_search_number',
+      'directory.own_photo_editable',
+      'personal_queue.max_calls',
+      'personal_queue.callback_key',
+      'personal_queue.callback_conversion_groups',
+      'personal_queue.when_full',
+      'personal_queue.forward_number',
+      'personal_queue.welcome_prompt',
+      'personal_queue.waiting_prompt',
+      'personal_queue.status_prompt',
+      'personal_queue.status_interval_seconds',
+      'voicemail.announce_activity',
+      'voicemail.announce_last_end_time',
+      'voicemail.assistance_enabled',
+      'voicemail.assistance_number',
+      'voicemail.bypass_enabled',
+      'voicemail.notify_sms',
+      'voicemail.notify_email',
+      'voicemail.download_to_mobile',
+      'voicemail.hide_portal_link',
+      'voicemail.personal_greeting_allowed',
+      'voicemail.default_greeting',
+      'voicemail.user_may_disable',
+      'voicemail.callers_may_leave_messages',
+      'voicemail.retention_days',
+      'voicemail.max_inbox_mb',
+      'applications.allowed',
+      'routing.allowed_destinations',
+      'user.language',
     ];
     for (const key of required) expect(findSetting(key), key).toBeDefined();
   });
@@ -126,17 +159,31 @@ describe('settings catalogue coverage of SPEC §8', () => {
 
   it('sums every permission boolean and keeps every behaviour boolean most-specific-wins', () => {
     const permissions = [
-      'directory.own_photo_editable', 'sms.allowed', 'working_hours.extend_allowed',
-      'working_hours.night_mode_override_allowed', 'calls.anonymous_outgoing_allowed',
-      'calls.presented_number_choice_allowed', 'calls.pull_active_call_allowed', 'forwarding.external_allowed',
-      'devices.mobile_voip_allowed', 'devices.hot_desking_allowed', 'voicemail.personal_greeting_allowed',
+      'directory.own_photo_editable',
+      'sms.allowed',
+      'working_hours.extend_allowed',
+      'working_hours.night_mode_override_allowed',
+      'calls.anonymous_outgoing_allowed',
+      'calls.presented_number_choice_allowed',
+      'calls.pull_active_call_allowed',
+      'forwarding.external_allowed',
+      'devices.mobile_voip_allowed',
+      'devices.hot_desking_allowed',
+      'voicemail.personal_greeting_allowed',
       'voicemail.user_may_disable',
     ];
     const behaviours = [
-      'directory.mobile_numbers_visible', 'transfer.blind_from_desk_phone', 'calls.call_waiting',
-      'voicemail.announce_activity', 'voicemail.announce_last_end_time', 'voicemail.assistance_enabled',
-      'voicemail.bypass_enabled', 'voicemail.notify_sms', 'voicemail.download_to_mobile',
-      'voicemail.hide_portal_link', 'voicemail.callers_may_leave_messages',
+      'directory.mobile_numbers_visible',
+      'transfer.blind_from_desk_phone',
+      'calls.call_waiting',
+      'voicemail.announce_activity',
+      'voicemail.announce_last_end_time',
+      'voicemail.assistance_enabled',
+      'voicemail.bypass_enabled',
+      'voicemail.notify_sms',
+      'voicemail.download_to_mobile',
+      'voicemail.hide_portal_link',
+      'voicemail.callers_may_leave_messages',
     ];
     for (const key of permissions) {
       expect(setting(key).value, key).toEqual({ type: 'boolean', summed: true });
@@ -180,7 +227,9 @@ describe('settings catalogue coverage of SPEC §8', () => {
 
   it('lists editable directory fields 1 to 6, the four applications and the five languages', () => {
     expect(setting('directory.editable_fields').value).toEqual({
-      type: 'set', values: ['1', '2', '3', '4', '5', '6'], maxItems: 6,
+      type: 'set',
+      values: ['1', '2', '3', '4', '5', '6'],
+      maxItems: 6,
     });
     expect(APPLICATIONS).toEqual(['web_softphone', 'ipad', 'unified_inbox', 'collaboration']);
     expect(setting('user.language').value).toEqual({ type: 'enum', values: [...LANGUAGES] });
@@ -280,8 +329,12 @@ describe('validateSettingValue', () => {
     expect(reasonOf(setting('pickup.groups'), ids)).toMatch(`at most ${MAX_GROUP_IDS} items`);
     expect(validateSettingValue(setting('pickup.groups'), ids.slice(1)).ok).toBe(true);
     const custom: SettingDefinition = {
-      key: 'test.few', category: 'test', description: 'A set of at most two members.', levels: ['user'],
-      value: { type: 'set', values: ['a', 'b', 'c'], maxItems: 2 }, default: [],
+      key: 'test.few',
+      category: 'test',
+      description: 'A set of at most two members.',
+      levels: ['user'],
+      value: { type: 'set', values: ['a', 'b', 'c'], maxItems: 2 },
+      default: [],
     };
     expect(reasonOf(custom, ['a', 'b', 'c'])).toMatch(/at most 2 items allowed, got 3/);
     expect(validateSettingValue(custom, ['a', 'a', 'b']).ok).toBe(true);
@@ -297,8 +350,12 @@ describe('validateSettingValue', () => {
 
   it('applies string patterns to the whole value', () => {
     const custom: SettingDefinition = {
-      key: 'test.code', category: 'test', description: 'A three-letter code for tests.', levels: ['organization'],
-      value: { type: 'string', maxLength: 10, pattern: '^[A-Z]{3}$' }, default: 'ABC',
+      key: 'test.code',
+      category: 'test',
+      description: 'A three-letter code for tests.',
+      levels: ['organization'],
+      value: { type: 'string', maxLength: 10, pattern: '^[A-Z]{3}$' },
+      default: 'ABC',
     };
     expect(validateSettingValue(custom, 'XYZ').ok).toBe(true);
     expect(reasonOf(custom, 'XYZW')).toMatch(/format/);

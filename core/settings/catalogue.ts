@@ -5,14 +5,7 @@ import { PERSONAL_QUEUE_SETTINGS, VOICEMAIL_SETTINGS } from './catalogue-voicema
 
 export type { SettingDefinition, SettingLevel, SettingValue, SettingValueType } from './types.ts';
 export { ALL_LEVELS, BOOLEAN_VALUE, MAX_GROUP_IDS, PERMISSION_VALUE } from './types.ts';
-export {
-  APPLICATIONS,
-  DIRECTORY_FIELD_NUMBERS,
-  LANGUAGES,
-  MUSIC_ON_HOLD_CLASSES,
-  ROUTING_DESTINATION_KINDS,
-  SNOM_RING_TONES,
-} from './catalogue-services.ts';
+export { APPLICATIONS, DIRECTORY_FIELD_NUMBERS, LANGUAGES, MUSIC_ON_HOLD_CLASSES, ROUTING_DESTINATION_KINDS, SNOM_RING_TONES } from './catalogue-services.ts';
 
 /** Longest member of a set of ids (group ids and the like). */
 export const MAX_SET_ID_LENGTH = 128;
@@ -23,9 +16,7 @@ export type SettingValidation = { ok: true; value: SettingValue } | { ok: false;
 function freezeDefinition(def: SettingDefinition): SettingDefinition {
   const vt = def.value;
   const value = Object.freeze(
-    (vt.type === 'enum' || vt.type === 'set') && vt.values !== undefined
-      ? { ...vt, values: Object.freeze([...vt.values]) }
-      : { ...vt },
+    (vt.type === 'enum' || vt.type === 'set') && vt.values !== undefined ? { ...vt, values: Object.freeze([...vt.values]) } : { ...vt },
   ) as SettingValueType;
   const dflt = Array.isArray(def.default) ? Object.freeze([...(def.default as readonly string[])]) : def.default;
   return Object.freeze({ ...def, levels: Object.freeze([...def.levels]), value, default: dflt });
@@ -115,9 +106,7 @@ export function validateSettingValue(def: SettingDefinition, value: unknown): Se
   const vt = def.value;
   switch (vt.type) {
     case 'boolean':
-      return typeof value === 'boolean'
-        ? { ok: true, value }
-        : { ok: false, reason: `expected a boolean, got ${describeValue(value)}` };
+      return typeof value === 'boolean' ? { ok: true, value } : { ok: false, reason: `expected a boolean, got ${describeValue(value)}` };
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         const got = typeof value === 'number' ? String(value) : describeValue(value);

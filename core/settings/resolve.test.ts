@@ -57,10 +57,7 @@ describe('scalar precedence', () => {
   });
 
   it('lets the user beat groups and organization, listing all contributions in precedence order', () => {
-    const eff = resolved(
-      RING,
-      input({ organization: [{ key: RING, value: 40 }], groups: [sales], user: [{ key: RING, value: 15 }] }),
-    );
+    const eff = resolved(RING, input({ organization: [{ key: RING, value: 40 }], groups: [sales], user: [{ key: RING, value: 15 }] }));
     expect(eff.value).toBe(15);
     expect(eff.source).toEqual({ level: 'user' });
     expect(eff.contributions).toEqual([
@@ -74,7 +71,12 @@ describe('scalar precedence', () => {
     const a = group('g-a', 'Support', 3, [{ key: RING, value: 60 }]);
     const b = group('g-b', 'Administration', 1, [{ key: RING, value: 10 }]);
     const c = group('g-c', 'Agents', 2, [{ key: RING, value: 25 }]);
-    for (const groups of [[a, b, c], [c, b, a], [b, a, c], [c, a, b]]) {
+    for (const groups of [
+      [a, b, c],
+      [c, b, a],
+      [b, a, c],
+      [c, a, b],
+    ]) {
       const eff = resolved(RING, input({ groups }));
       expect(eff.value).toBe(10);
       expect(eff.source).toEqual(groupSource(b));
@@ -122,8 +124,7 @@ describe('summed (set) settings', () => {
       PICKUP,
       input({
         organization: [{ key: PICKUP, value: ['g-org'] }],
-        groups: [group('g1', 'One', 1, [{ key: PICKUP, value: ['g-b', 'g-org'] }]),
-          group('g2', 'Two', 2, [{ key: PICKUP, value: ['g-a'] }])],
+        groups: [group('g1', 'One', 1, [{ key: PICKUP, value: ['g-b', 'g-org'] }]), group('g2', 'Two', 2, [{ key: PICKUP, value: ['g-a'] }])],
         user: [{ key: PICKUP, value: ['g-user'] }],
       }),
     );
@@ -167,10 +168,7 @@ describe('summed (set) settings', () => {
   });
 
   it('yields an empty set from the most specific level when every level leaves all boxes unchecked', () => {
-    const eff = resolved(
-      APPS,
-      input({ organization: [{ key: APPS, value: [] }], user: [{ key: APPS, value: [] }] }),
-    );
+    const eff = resolved(APPS, input({ organization: [{ key: APPS, value: [] }], user: [{ key: APPS, value: [] }] }));
     expect(eff.value).toEqual([]);
     expect(eff.source).toEqual({ level: 'user' });
     expect(eff.contributions).toHaveLength(2);
@@ -221,10 +219,7 @@ describe('summed (permission) booleans', () => {
   it('names the most specific level that set true as the source', () => {
     const top = group('g-top', 'Administration', 1, [{ key: SMS, value: false }]);
     const low = group('g-low', 'Sales', 2, [{ key: SMS, value: true }]);
-    const eff = resolved(
-      SMS,
-      input({ organization: [{ key: SMS, value: true }], groups: [low, top], user: [{ key: SMS, value: false }] }),
-    );
+    const eff = resolved(SMS, input({ organization: [{ key: SMS, value: true }], groups: [low, top], user: [{ key: SMS, value: false }] }));
     expect(eff.value).toBe(true);
     expect(eff.source).toEqual(groupSource(low));
     expect(eff.contributions).toEqual([
@@ -233,10 +228,7 @@ describe('summed (permission) booleans', () => {
       { source: groupSource(low), value: true },
       { source: { level: 'organization' }, value: true },
     ]);
-    const withUser = resolved(
-      SMS,
-      input({ organization: [{ key: SMS, value: true }], groups: [low], user: [{ key: SMS, value: true }] }),
-    );
+    const withUser = resolved(SMS, input({ organization: [{ key: SMS, value: true }], groups: [low], user: [{ key: SMS, value: true }] }));
     expect(withUser.source).toEqual({ level: 'user' });
   });
 
@@ -270,24 +262,39 @@ describe('summed (permission) booleans', () => {
   it('still lets the most specific level override a behaviour boolean', () => {
     const key = 'voicemail.hide_portal_link';
     const sales = group('g-sales', 'Sales', 1, [{ key, value: true }]);
-    const eff = resolved(
-      key,
-      input({ organization: [{ key, value: true }], groups: [sales], user: [{ key, value: false }] }),
-    );
+    const eff = resolved(key, input({ organization: [{ key, value: true }], groups: [sales], user: [{ key, value: false }] }));
     expect(eff.value).toBe(false);
     expect(eff.source).toEqual({ level: 'user' });
   });
 
   it('sums a custom-catalogue boolean marked summed but not one left unmarked', () => {
     const catalogue: SettingDefinition[] = [
-      { key: 'test.grant', category: 'test', description: 'A summed grant for resolver tests.',
-        levels: ['organization', 'user'], value: { type: 'boolean', summed: true }, default: false },
-      { key: 'test.choice', category: 'test', description: 'A scalar choice for resolver tests.',
-        levels: ['organization', 'user'], value: { type: 'boolean' }, default: false },
+      {
+        key: 'test.grant',
+        category: 'test',
+        description: 'A summed grant for resolver tests.',
+        levels: ['organization', 'user'],
+        value: { type: 'boolean', summed: true },
+        default: false,
+      },
+      {
+        key: 'test.choice',
+        category: 'test',
+        description: 'A scalar choice for resolver tests.',
+        levels: ['organization', 'user'],
+        value: { type: 'boolean' },
+        default: false,
+      },
     ];
     const i = input({
-      organization: [{ key: 'test.grant', value: true }, { key: 'test.choice', value: true }],
-      user: [{ key: 'test.grant', value: false }, { key: 'test.choice', value: false }],
+      organization: [
+        { key: 'test.grant', value: true },
+        { key: 'test.choice', value: true },
+      ],
+      user: [
+        { key: 'test.grant', value: false },
+        { key: 'test.choice', value: false },
+      ],
     });
     expect(resolveEffectiveSettings(i, catalogue).map((e) => [e.key, e.value, e.source.level])).toEqual([
       ['test.grant', true, 'organization'],
@@ -297,8 +304,14 @@ describe('summed (permission) booleans', () => {
 
   it('ignores a summed boolean set to true on a level the setting does not allow', () => {
     const catalogue: SettingDefinition[] = [
-      { key: 'test.grant', category: 'test', description: 'A summed grant for resolver tests.', levels: ['user'],
-        value: { type: 'boolean', summed: true }, default: false },
+      {
+        key: 'test.grant',
+        category: 'test',
+        description: 'A summed grant for resolver tests.',
+        levels: ['user'],
+        value: { type: 'boolean', summed: true },
+        default: false,
+      },
     ];
     const eff = resolveEffectiveSetting(
       'test.grant',
@@ -333,10 +346,7 @@ describe('ignored entries', () => {
     expect(eff.contributions).toHaveLength(1);
 
     const dest = 'routing.allowed_destinations';
-    const d = resolved(
-      dest,
-      input({ organization: [{ key: dest, value: ['voicemail'] }], user: [{ key: dest, value: ['mobile'] }] }),
-    );
+    const d = resolved(dest, input({ organization: [{ key: dest, value: ['voicemail'] }], user: [{ key: dest, value: ['mobile'] }] }));
     expect(d.value).toEqual(['voicemail']);
   });
 
@@ -354,7 +364,15 @@ describe('ignored entries', () => {
   });
 
   it('uses the last entry when a level repeats a key', () => {
-    const eff = resolved(RING, input({ user: [{ key: RING, value: 30 }, { key: RING, value: 35 }] }));
+    const eff = resolved(
+      RING,
+      input({
+        user: [
+          { key: RING, value: 30 },
+          { key: RING, value: 35 },
+        ],
+      }),
+    );
     expect(eff.value).toBe(35);
     expect(eff.contributions).toHaveLength(1);
   });
@@ -363,9 +381,20 @@ describe('ignored entries', () => {
 describe('resolveEffectiveSetting', () => {
   it('agrees with the full resolution for every key', () => {
     const i = input({
-      organization: [{ key: RING, value: 40 }, { key: APPS, value: ['ipad'] }],
-      groups: [group('g1', 'One', 1, [{ key: PICKUP, value: ['x'] }, { key: 'user.language', value: 'da' }])],
-      user: [{ key: 'user.language', value: 'sv' }, { key: APPS, value: [] }],
+      organization: [
+        { key: RING, value: 40 },
+        { key: APPS, value: ['ipad'] },
+      ],
+      groups: [
+        group('g1', 'One', 1, [
+          { key: PICKUP, value: ['x'] },
+          { key: 'user.language', value: 'da' },
+        ]),
+      ],
+      user: [
+        { key: 'user.language', value: 'sv' },
+        { key: APPS, value: [] },
+      ],
     });
     for (const eff of resolveEffectiveSettings(i)) expect(resolveEffectiveSetting(eff.key, i)).toEqual(eff);
   });
@@ -373,16 +402,30 @@ describe('resolveEffectiveSetting', () => {
 
 describe('custom catalogue', () => {
   const catalogue: SettingDefinition[] = [
-    { key: 'test.flag', category: 'test', description: 'A flag for resolver tests.', levels: ['group', 'user'],
-      value: { type: 'boolean' }, default: false },
-    { key: 'test.tags', category: 'test', description: 'Tags for resolver tests.', levels: ['organization', 'user'],
-      value: { type: 'set', maxItems: 3 }, default: ['t0'] },
+    { key: 'test.flag', category: 'test', description: 'A flag for resolver tests.', levels: ['group', 'user'], value: { type: 'boolean' }, default: false },
+    {
+      key: 'test.tags',
+      category: 'test',
+      description: 'Tags for resolver tests.',
+      levels: ['organization', 'user'],
+      value: { type: 'set', maxItems: 3 },
+      default: ['t0'],
+    },
   ];
 
   it('resolves only the given catalogue, in its order, honouring its levels', () => {
     const i = input({
-      organization: [{ key: 'test.flag', value: true }, { key: 'test.tags', value: ['b'] }, { key: RING, value: 9 }],
-      groups: [group('g1', 'One', 1, [{ key: 'test.flag', value: true }, { key: 'test.tags', value: ['c'] }])],
+      organization: [
+        { key: 'test.flag', value: true },
+        { key: 'test.tags', value: ['b'] },
+        { key: RING, value: 9 },
+      ],
+      groups: [
+        group('g1', 'One', 1, [
+          { key: 'test.flag', value: true },
+          { key: 'test.tags', value: ['c'] },
+        ]),
+      ],
       user: [{ key: 'test.tags', value: ['a'] }],
     });
     const all = resolveEffectiveSettings(i, catalogue);

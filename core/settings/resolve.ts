@@ -18,10 +18,7 @@ export interface GroupSettings {
 
 /** Where an effective value (or one contribution to it) comes from. */
 export type SettingSource =
-  | { level: 'default' }
-  | { level: 'organization' }
-  | { level: 'group'; groupId: string; groupName: string; priority: number }
-  | { level: 'user' };
+  { level: 'default' } | { level: 'organization' } | { level: 'group'; groupId: string; groupName: string; priority: number } | { level: 'user' };
 
 /** One level's configured value of a setting, as used in an explanation. */
 export interface SettingContribution {
@@ -62,11 +59,7 @@ interface Layer {
  * Indexes one level's entries by key, keeping only keys the catalogue knows, that the level allows,
  * and whose value validates (normalized). A key repeated on one level: the last entry wins.
  */
-function indexEntries(
-  entries: readonly SettingEntry[],
-  level: SettingLevel,
-  byKey: ReadonlyMap<string, SettingDefinition>,
-): ReadonlyMap<string, SettingValue> {
+function indexEntries(entries: readonly SettingEntry[], level: SettingLevel, byKey: ReadonlyMap<string, SettingDefinition>): ReadonlyMap<string, SettingValue> {
   const out = new Map<string, SettingValue>();
   for (const entry of entries) {
     const def = byKey.get(entry.key);
@@ -82,13 +75,11 @@ function buildLayers(input: SettingsInput, byKey: ReadonlyMap<string, SettingDef
   const groups = [...input.groups].sort(compareGroupPrecedence);
   return [
     { source: { level: 'user' }, level: 'user', values: indexEntries(input.user, 'user', byKey) },
-    ...groups.map(
-      (g): Layer => ({
-        source: { level: 'group', groupId: g.groupId, groupName: g.groupName, priority: g.priority },
-        level: 'group',
-        values: indexEntries(g.entries, 'group', byKey),
-      }),
-    ),
+    ...groups.map((g): Layer => ({
+      source: { level: 'group', groupId: g.groupId, groupName: g.groupName, priority: g.priority },
+      level: 'group',
+      values: indexEntries(g.entries, 'group', byKey),
+    })),
     {
       source: { level: 'organization' },
       level: 'organization',
@@ -134,21 +125,14 @@ function catalogueIndex(catalogue: readonly SettingDefinition[]): ReadonlyMap<st
  * else the most specific level that set false. Unknown keys, keys on a level the setting does not
  * allow, and invalid values are ignored.
  */
-export function resolveEffectiveSettings(
-  input: SettingsInput,
-  catalogue: readonly SettingDefinition[] = SETTINGS,
-): EffectiveSetting[] {
+export function resolveEffectiveSettings(input: SettingsInput, catalogue: readonly SettingDefinition[] = SETTINGS): EffectiveSetting[] {
   const byKey = catalogueIndex(catalogue);
   const layers = buildLayers(input, byKey);
   return [...byKey.values()].map((def) => resolveOne(def, layers));
 }
 
 /** Resolves one setting for one user (see resolveEffectiveSettings); undefined for an unknown key. */
-export function resolveEffectiveSetting(
-  key: string,
-  input: SettingsInput,
-  catalogue: readonly SettingDefinition[] = SETTINGS,
-): EffectiveSetting | undefined {
+export function resolveEffectiveSetting(key: string, input: SettingsInput, catalogue: readonly SettingDefinition[] = SETTINGS): EffectiveSetting | undefined {
   const def = catalogue.find((d) => d.key === key);
   if (def === undefined) return undefined;
   return resolveOne(def, buildLayers(input, new Map([[key, def]])));

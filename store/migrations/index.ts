@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
+import * as functionNumbers from './0002-function-numbers.ts';
 
 /** One migration set for PGlite and PostgreSQL; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-function-numbers': functionNumbers,
 };
 
 export const migrationProvider: MigrationProvider = {

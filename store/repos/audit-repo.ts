@@ -1,5 +1,13 @@
+import { sql } from 'kysely';
 import type { AuditRow } from '../database.ts';
-import type { Executor, ListQuery, Page } from './executor.ts';
+import { likePattern, type Executor, type ListQuery, type Page } from './executor.ts';
+
+export interface AuditListQuery extends ListQuery {
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+  actorId?: string | undefined;
+  action?: string | undefined;
+}
 
 export interface AuditEntry {
   actorKind: string;
@@ -31,16 +39,31 @@ export function auditRepo(db: Executor) {
         })
         .execute();
     },
-    async list(orgId: string, query: ListQuery & { resourceType?: string | undefined; resourceId?: string | undefined }): Promise<Page<AuditRow>> {
+    /** One organization's entries, newest first unless `order` is asc; `q` matches action, actor, resource type and id. */
+    async list(orgId: string, query: AuditListQuery): Promise<Page<AuditRow>> {
       let base = db.selectFrom('audit_log').where('org_id', '=', orgId);
       if (query.resourceType) base = base.where('resource_type', '=', query.resourceType);
       if (query.resourceId) base = base.where('resource_id', '=', query.resourceId);
+      if (query.actorId) base = base.where('actor_id', '=', query.actorId);
+      if (query.action) base = base.where('action', '=', query.action);
       if (query.q) {
-        const p = `%${query.q.toLowerCase()}%`;
-        base = base.where((eb) => eb.or([eb('action', 'like', p), eb('actor_name', 'ilike', p), eb('resource_type', 'like', p)]));
+        const p = likePattern(query.q);
+        base = base.where((eb) =>
+          eb.or([
+            eb(sql`lower(action)`, 'like', p),
+            eb(sql`lower(actor_name)`, 'like', p),
+            eb(sql`lower(resource_type)`, 'like', p),
+            eb(sql`lower(coalesce(resource_id, ''))`, 'like', p),
+          ]),
+        );
       }
       const [items, total] = await Promise.all([
-        base.selectAll().orderBy('id', query.order ?? 'desc').limit(query.limit).offset(query.offset).execute(),
+        base
+          .selectAll()
+          .orderBy('id', query.order ?? 'desc')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items, total: Number(total.n) };

@@ -19,7 +19,10 @@ export function authRepo(db: Executor) {
       return db.selectFrom('provider_admins').selectAll().where('id', '=', id).executeTakeFirst();
     },
     async countProviderAdmins(): Promise<number> {
-      const r = await db.selectFrom('provider_admins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('provider_admins')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
     async upsertProviderAdmin(email: string, name: string, passwordHash: string) {
@@ -33,10 +36,24 @@ export function authRepo(db: Executor) {
     async findLoginUser(username: string): Promise<UserRow | undefined> {
       return db.selectFrom('users').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst();
     },
-    async createSession(s: { tokenHash: string; kind: PrincipalKind; principalId: string; orgId: string | null; csrfToken: string; expiresAt: Date }): Promise<void> {
+    async createSession(s: {
+      tokenHash: string;
+      kind: PrincipalKind;
+      principalId: string;
+      orgId: string | null;
+      csrfToken: string;
+      expiresAt: Date;
+    }): Promise<void> {
       await db
         .insertInto('sessions')
-        .values({ token_hash: s.tokenHash, principal_kind: s.kind, principal_id: s.principalId, org_id: s.orgId, csrf_token: s.csrfToken, expires_at: s.expiresAt })
+        .values({
+          token_hash: s.tokenHash,
+          principal_kind: s.kind,
+          principal_id: s.principalId,
+          org_id: s.orgId,
+          csrf_token: s.csrfToken,
+          expires_at: s.expiresAt,
+        })
         .execute();
     },
     async findSession(tokenHash: string, now: Date): Promise<SessionRow | undefined> {
@@ -59,7 +76,14 @@ export function authRepo(db: Executor) {
       return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
     },
     async listApiTokens(kind: PrincipalKind, principalId: string): Promise<ApiTokenRow[]> {
-      return db.selectFrom('api_tokens').selectAll().where('principal_kind', '=', kind).where('principal_id', '=', principalId).where('revoked_at', 'is', null).orderBy('created_at').execute();
+      return db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('principal_kind', '=', kind)
+        .where('principal_id', '=', principalId)
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at')
+        .execute();
     },
     async revokeApiToken(kind: PrincipalKind, principalId: string, id: string, at: Date): Promise<boolean> {
       const res = await db

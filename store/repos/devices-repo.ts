@@ -23,10 +23,11 @@ export interface DeviceInput {
 export interface DeviceListQuery extends ListQuery {
   kind?: DeviceKind | undefined;
   userId?: string | undefined;
-  withinUsers?: readonly string[] | undefined;
+  /** Restricts to devices of members of any of these groups (a group admin's scope); unassigned devices drop out. */
+  withinGroups?: readonly string[] | undefined;
 }
 
-const SORTS = { kind: 'kind', mac: 'mac', model: 'model', created_at: 'created_at' } as const;
+const SORTS = { kind: 'kind', mac: 'mac', model: 'model', description: 'description', created_at: 'created_at', updated_at: 'updated_at' } as const;
 
 function toColumns(input: Partial<DeviceInput>) {
   return {
@@ -55,25 +56,35 @@ export function devicesRepo(db: Executor) {
       let base = db.selectFrom('devices').where('org_id', '=', orgId);
       if (query.kind) base = base.where('kind', '=', query.kind);
       if (query.userId) base = base.where('user_id', '=', query.userId);
-      if (query.withinUsers) {
-        if (query.withinUsers.length === 0) return { items: [], total: 0 };
-        base = base.where('user_id', 'in', query.withinUsers);
+      if (query.withinGroups) {
+        const gids = query.withinGroups;
+        if (gids.length === 0) return { items: [], total: 0 };
+        base = base.where('user_id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('org_id', '=', orgId).where('group_id', 'in', gids));
       }
       if (query.q) {
         const p = likePattern(query.q);
+        // MACs and numbers are stored without separators: "00:04:13" and "+45 20 12" find them too.
+        const bare = query.q.replace(/[\s:.-]/g, '');
+        const bareP = likePattern(bare.length > 0 ? bare : query.q);
         base = base.where((eb) =>
           eb.or([
-            eb(sql`lower(coalesce(mac, ''))`, 'like', p),
+            eb(sql`lower(coalesce(mac, ''))`, 'like', bareP),
             eb(sql`lower(coalesce(model, ''))`, 'like', p),
             eb(sql`lower(description)`, 'like', p),
-            eb(sql`lower(coalesce(number, ''))`, 'like', p),
+            eb(sql`lower(coalesce(number, ''))`, 'like', bareP),
             eb(sql`lower(coalesce(sip_username, ''))`, 'like', p),
             eb(sql`lower(coalesce(last_seen_ip, ''))`, 'like', p),
           ]),
         );
       }
       const [items, total] = await Promise.all([
-        base.selectAll().orderBy(sortColumn(query.sort, SORTS, 'created_at'), query.order ?? 'asc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        base
+          .selectAll()
+          .orderBy(sortColumn(query.sort, SORTS, 'created_at'), query.order ?? 'asc')
+          .orderBy('id')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items, total: Number(total.n) };
@@ -81,8 +92,23 @@ export function devicesRepo(db: Executor) {
     async get(orgId: string, id: string): Promise<DeviceRow | undefined> {
       return db.selectFrom('devices').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     },
+    async getMany(orgId: string, ids: readonly string[]): Promise<DeviceRow[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('devices').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
+    },
     async ofUser(orgId: string, userId: string): Promise<DeviceRow[]> {
       return db.selectFrom('devices').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).orderBy('kind').orderBy('created_at').execute();
+    },
+    /** Mobile phones of the organization with this number (normalised), for the duplicate check. */
+    async findMobileByNumber(orgId: string, number: string): Promise<DeviceRow | undefined> {
+      return db
+        .selectFrom('devices')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('kind', '=', 'mobile')
+        .where('number', '=', number)
+        .orderBy('created_at')
+        .executeTakeFirst();
     },
     async create(orgId: string, input: DeviceInput): Promise<DeviceRow> {
       return db

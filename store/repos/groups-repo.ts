@@ -31,12 +31,20 @@ export function groupsRepo(db: Executor) {
         .where('group_id', 'in', ids)
         .groupBy('group_id')
         .execute(),
-      db.selectFrom('admin_group_scopes').select(['admin_group_id', 'target_group_id']).where('org_id', '=', orgId).where('admin_group_id', 'in', ids).execute(),
+      db
+        .selectFrom('admin_group_scopes')
+        .select(['admin_group_id', 'target_group_id'])
+        .where('org_id', '=', orgId)
+        .where('admin_group_id', 'in', ids)
+        .execute(),
     ]);
     return rows.map((g) => ({
       ...g,
       memberCount: Number(counts.find((c) => c.group_id === g.id)?.n ?? 0),
-      administersGroupIds: scopes.filter((s) => s.admin_group_id === g.id).map((s) => s.target_group_id),
+      administersGroupIds: scopes
+        .filter((s) => s.admin_group_id === g.id)
+        .map((s) => s.target_group_id)
+        .sort(),
     }));
   }
 
@@ -52,7 +60,13 @@ export function groupsRepo(db: Executor) {
         base = base.where('id', 'in', query.ids);
       }
       const [rows, total] = await Promise.all([
-        base.selectAll().orderBy(sortColumn(query.sort, SORTS, 'priority'), query.order ?? 'asc').orderBy('name').limit(query.limit).offset(query.offset).execute(),
+        base
+          .selectAll()
+          .orderBy(sortColumn(query.sort, SORTS, 'priority'), query.order ?? 'asc')
+          .orderBy('name')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items: await attach(orgId, rows), total: Number(total.n) };
@@ -66,13 +80,32 @@ export function groupsRepo(db: Executor) {
       const [g] = await attach(orgId, [row]);
       return g;
     },
+    /** Group ids in precedence order: priority, then name, then id (the order settings resolve in). */
+    async orderedIds(orgId: string): Promise<string[]> {
+      const rows = await db.selectFrom('user_groups').select('id').where('org_id', '=', orgId).orderBy('priority').orderBy('name').orderBy('id').execute();
+      return rows.map((r) => r.id);
+    },
+    /** A group whose name equals `name` ignoring case, other than `exceptId`. */
+    async findByName(orgId: string, name: string, exceptId?: string): Promise<GroupRow | undefined> {
+      let q = db
+        .selectFrom('user_groups')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where(sql`lower(name)`, '=', name.toLowerCase());
+      if (exceptId) q = q.where('id', '<>', exceptId);
+      return q.executeTakeFirst();
+    },
     async existing(orgId: string, ids: readonly string[]): Promise<string[]> {
       if (ids.length === 0) return [];
       const rows = await db.selectFrom('user_groups').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute();
       return rows.map((r) => r.id);
     },
     async create(orgId: string, input: GroupInput): Promise<GroupRow> {
-      const max = await db.selectFrom('user_groups').select((eb) => eb.fn.max<number | null>('priority').as('m')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+      const max = await db
+        .selectFrom('user_groups')
+        .select((eb) => eb.fn.max<number | null>('priority').as('m'))
+        .where('org_id', '=', orgId)
+        .executeTakeFirstOrThrow();
       return db
         .insertInto('user_groups')
         .values({
@@ -104,11 +137,13 @@ export function groupsRepo(db: Executor) {
         .returningAll()
         .executeTakeFirst();
     },
-    /** Sets priorities 1..n in the given order (priority 1 is the highest). */
+    /** Sets priorities 1..n in the given order (priority 1 is the highest) in one statement; rows already right are left alone. */
     async reorder(orgId: string, orderedIds: readonly string[]): Promise<void> {
-      for (const [i, id] of orderedIds.entries()) {
-        await db.updateTable('user_groups').set({ priority: i + 1, updated_at: sql`now()` }).where('org_id', '=', orgId).where('id', '=', id).execute();
-      }
+      if (orderedIds.length === 0) return;
+      await sql`
+        update user_groups set priority = cast(o.ord as integer), updated_at = now()
+        from jsonb_array_elements_text(cast(${JSON.stringify(orderedIds)} as jsonb)) with ordinality as o(id, ord)
+        where user_groups.org_id = ${orgId} and cast(user_groups.id as text) = o.id and user_groups.priority <> o.ord`.execute(db);
     },
     async delete(orgId: string, id: string): Promise<boolean> {
       await db.deleteFrom('settings').where('org_id', '=', orgId).where('level', '=', 'group').where('target_id', '=', id).execute();
@@ -135,19 +170,30 @@ export function groupsRepo(db: Executor) {
     },
     async removeMembers(orgId: string, groupId: string, userIds: readonly string[]): Promise<number> {
       if (userIds.length === 0) return 0;
-      const res = await db.deleteFrom('group_members').where('org_id', '=', orgId).where('group_id', '=', groupId).where('user_id', 'in', userIds).executeTakeFirst();
+      const res = await db
+        .deleteFrom('group_members')
+        .where('org_id', '=', orgId)
+        .where('group_id', '=', groupId)
+        .where('user_id', 'in', userIds)
+        .executeTakeFirst();
       return Number(res.numDeletedRows);
     },
     async setUserGroups(orgId: string, userId: string, groupIds: readonly string[]): Promise<void> {
       await db.deleteFrom('group_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
       if (groupIds.length > 0) {
-        await db.insertInto('group_members').values(groupIds.map((group_id) => ({ org_id: orgId, group_id, user_id: userId }))).execute();
+        await db
+          .insertInto('group_members')
+          .values(groupIds.map((group_id) => ({ org_id: orgId, group_id, user_id: userId })))
+          .execute();
       }
     },
     async setAdministeredGroups(orgId: string, adminGroupId: string, targetIds: readonly string[]): Promise<void> {
       await db.deleteFrom('admin_group_scopes').where('org_id', '=', orgId).where('admin_group_id', '=', adminGroupId).execute();
       if (targetIds.length > 0) {
-        await db.insertInto('admin_group_scopes').values(targetIds.map((target_group_id) => ({ org_id: orgId, admin_group_id: adminGroupId, target_group_id }))).execute();
+        await db
+          .insertInto('admin_group_scopes')
+          .values(targetIds.map((target_group_id) => ({ org_id: orgId, admin_group_id: adminGroupId, target_group_id })))
+          .execute();
       }
     },
     /** The groups a group admin may administer: those given to any admin group the user belongs to. */

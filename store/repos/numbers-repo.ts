@@ -30,7 +30,13 @@ export function numbersRepo(db: Executor) {
         );
       }
       const [items, total] = await Promise.all([
-        base.selectAll().orderBy(sortColumn(query.sort, SORTS, 'start_number'), query.order ?? 'asc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        base
+          .selectAll()
+          .orderBy(sortColumn(query.sort, SORTS, 'start_number'), query.order ?? 'asc')
+          .orderBy('id')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items, total: Number(total.n) };
@@ -60,7 +66,14 @@ export function numbersRepo(db: Executor) {
     async createRange(orgId: string, input: NumberRangeInput): Promise<NumberRange> {
       return db
         .insertInto('number_ranges')
-        .values({ org_id: orgId, kind: input.kind, start_number: input.start, end_number: input.end, dial_from_ivr: input.dialFromIvr ?? false, description: input.description ?? '' })
+        .values({
+          org_id: orgId,
+          kind: input.kind,
+          start_number: input.start,
+          end_number: input.end,
+          dial_from_ivr: input.dialFromIvr ?? false,
+          description: input.description ?? '',
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     },

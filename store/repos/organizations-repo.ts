@@ -29,7 +29,13 @@ export function organizationsRepo(db: Executor) {
       }
       const col = sortColumn(query.sort, SORTS, 'name');
       const [items, total] = await Promise.all([
-        base.selectAll().orderBy(col, query.order ?? 'asc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        base
+          .selectAll()
+          .orderBy(col, query.order ?? 'asc')
+          .orderBy('id')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items, total: Number(total.n) };

@@ -20,7 +20,13 @@ export function sitesRepo(db: Executor) {
         base = base.where((eb) => eb.or([eb(sql`lower(name)`, 'like', p), eb(sql`lower(address)`, 'like', p)]));
       }
       const [items, total] = await Promise.all([
-        base.selectAll().orderBy(sortColumn(query.sort, SORTS, 'name'), query.order ?? 'asc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        base
+          .selectAll()
+          .orderBy(sortColumn(query.sort, SORTS, 'name'), query.order ?? 'asc')
+          .orderBy('id')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items, total: Number(total.n) };

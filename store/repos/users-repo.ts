@@ -47,7 +47,12 @@ const SORTS = {
 } as const;
 
 /** The lower-cased text a user is found by: every field an admin sees in the list, lines included. */
-export function userSearchText(u: Pick<UserRow, 'username' | 'first_name' | 'last_name' | 'caller_id' | 'external_id' | 'forward_number' | 'role' | 'license' | 'calendar_sync_id'> & { directory_fields: readonly string[] }, lines: readonly { number: string; alias_extension: string | null }[]): string {
+export function userSearchText(
+  u: Pick<UserRow, 'username' | 'first_name' | 'last_name' | 'caller_id' | 'external_id' | 'forward_number' | 'role' | 'license' | 'calendar_sync_id'> & {
+    directory_fields: readonly string[];
+  },
+  lines: readonly { number: string; alias_extension: string | null }[],
+): string {
   return [
     u.username,
     u.first_name,
@@ -87,7 +92,12 @@ export function usersRepo(db: Executor) {
     const u = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
     if (!u) return;
     const lines = await db.selectFrom('lines').select(['number', 'alias_extension']).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
-    await db.updateTable('users').set({ search_text: userSearchText(u, lines) }).where('org_id', '=', orgId).where('id', '=', userId).execute();
+    await db
+      .updateTable('users')
+      .set({ search_text: userSearchText(u, lines) })
+      .where('org_id', '=', orgId)
+      .where('id', '=', userId)
+      .execute();
   }
 
   return {
@@ -107,7 +117,13 @@ export function usersRepo(db: Executor) {
         base = base.where('id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('org_id', '=', orgId).where('group_id', 'in', gids));
       }
       const [rows, total] = await Promise.all([
-        base.selectAll().orderBy(sortColumn(query.sort, SORTS, 'last_name'), query.order ?? 'asc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+        base
+          .selectAll()
+          .orderBy(sortColumn(query.sort, SORTS, 'last_name'), query.order ?? 'asc')
+          .orderBy('id')
+          .limit(query.limit)
+          .offset(query.offset)
+          .execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items: await attach(orgId, rows), total: Number(total.n) };
@@ -135,7 +151,11 @@ export function usersRepo(db: Executor) {
     },
 
     async count(orgId: string): Promise<number> {
-      const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', orgId)
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
 
@@ -207,7 +227,16 @@ export function usersRepo(db: Executor) {
       if (lines.length > 0) {
         await db
           .insertInto('lines')
-          .values(lines.map((l) => ({ org_id: orgId, user_id: userId, slot: l.slot, number: l.number, line_type: l.lineType, alias_extension: l.aliasExtension ?? null })))
+          .values(
+            lines.map((l) => ({
+              org_id: orgId,
+              user_id: userId,
+              slot: l.slot,
+              number: l.number,
+              line_type: l.lineType,
+              alias_extension: l.aliasExtension ?? null,
+            })),
+          )
           .execute();
       }
       await refreshSearchText(orgId, userId);
