@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Clock } from '../core/clock.ts';
 import type { Store } from '../store/store.ts';
 import type { PasswordCost } from './auth/secrets.ts';
+import type { OrgReadCache } from './read-model/org-read-cache.ts';
 
 export interface ApiConfig {
   /** Set the Secure flag on the session cookie (behind HTTPS). */
@@ -17,6 +18,8 @@ export interface ApiContext {
   store: Store;
   clock: Clock;
   config: ApiConfig;
+  /** Versioned in-memory read models of organizations (hot lists and effective settings). */
+  readCache: OrgReadCache;
 }
 
 /** The Fastify instance with zod schemas as its type provider. */

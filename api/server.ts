@@ -10,6 +10,7 @@ import { registerAuthRoutes } from './auth/routes.ts';
 import type { ApiContext, ZApp } from './context.ts';
 import { errorHandler } from './error-handler.ts';
 import { AppError } from './errors.ts';
+import { OrgReadCache } from './read-model/org-read-cache.ts';
 import { registerResourceRoutes } from './routes.ts';
 
 export interface BuildApiOptions {
@@ -21,7 +22,8 @@ export interface BuildApiOptions {
 const TEXT_TYPES = ['text/csv', 'text/x-ldif', 'text/ldif', 'application/ldif', 'application/x-ldif', 'text/tab-separated-values'];
 
 /** Builds the HTTP API: REST under /api/v1, OpenAPI, /healthz and /metrics. */
-export async function buildApi(ctx: ApiContext, options: BuildApiOptions = {}): Promise<ZApp> {
+export async function buildApi(input: Omit<ApiContext, 'readCache'> & { readCache?: OrgReadCache }, options: BuildApiOptions = {}): Promise<ZApp> {
+  const ctx: ApiContext = { ...input, readCache: input.readCache ?? new OrgReadCache(input.store) };
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Database } from './database.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { templateFor } from './pglite-template.ts';
 
 export type StoreEngine = 'pglite' | 'postgres';
 
@@ -30,8 +31,14 @@ export async function connectStore(options: ConnectOptions): Promise<StoreConnec
   }
   let pglite = options.pglite;
   if (!pglite) {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    pglite = new PGlite(options.dataDir ?? undefined);
+    if (options.dataDir) {
+      const loadDataDir = templateFor(options.dataDir);
+      mkdirSync(options.dataDir, { recursive: true });
+      pglite = loadDataDir ? new PGlite(options.dataDir, { loadDataDir }) : new PGlite(options.dataDir);
+    } else {
+      const loadDataDir = templateFor(null);
+      pglite = loadDataDir ? new PGlite({ loadDataDir }) : new PGlite();
+    }
   }
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });

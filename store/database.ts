@@ -282,7 +282,13 @@ export interface SchedulesTable {
   updated_at: Timestamp;
 }
 
+export interface OrgDataVersionsTable {
+  org_id: string;
+  version: number;
+}
+
 export interface Database {
+  org_data_versions: OrgDataVersionsTable;
   function_numbers: FunctionNumbersTable;
   schedules: SchedulesTable;
   provider_admins: ProviderAdminsTable;

@@ -12,6 +12,7 @@ import { numbersRepo } from './repos/numbers-repo.ts';
 import { organizationsRepo } from './repos/organizations-repo.ts';
 import { settingsRepo } from './repos/settings-repo.ts';
 import { sitesRepo } from './repos/sites-repo.ts';
+import { snapshotRepo } from './repos/snapshot-repo.ts';
 import { usersRepo } from './repos/users-repo.ts';
 
 function repos(db: Executor) {
@@ -28,6 +29,7 @@ function repos(db: Executor) {
     audit: auditRepo(db),
     auth: authRepo(db),
     functionNumbers: functionNumbersRepo(db),
+    snapshots: snapshotRepo(db),
   };
 }
 

@@ -39,7 +39,7 @@ const LANGUAGES: ReadonlyMap<string, LdifLanguage> = new Map([
   ['en', 'en'],
 ]);
 
-/** Maps an AD entry to a user; entries that are not people (or computer accounts) are skipped with field 'objectClass'. */
+/** Maps an AD entry to a user; entries that are not people (computer accounts, contacts) are skipped with field 'objectClass'. */
 export function ldifEntryToUser(entry: LdifEntry): LdifUserResult {
   const fail = (field: string, message: string): LdifUserResult => ({ ok: false, line: entry.line, field, message });
 
@@ -48,7 +48,9 @@ export function ldifEntryToUser(entry: LdifEntry): LdifUserResult {
   }
   const classes = (entry.attributes['objectclass'] ?? []).map((c) => c.trim().toLowerCase());
   if (classes.length === 0) return fail('objectClass', 'entry has no objectClass');
-  if (!classes.some((c) => USER_CLASSES.has(c)) || classes.includes('computer')) {
+  // Computer accounts and AD mail contacts (objectClass contact, not user) are persons in LDAP terms but not users.
+  const contact = classes.includes('contact') && !classes.includes('user');
+  if (!classes.some((c) => USER_CLASSES.has(c)) || classes.includes('computer') || contact) {
     return fail('objectClass', `not a user (objectClass: ${classes.join(', ')})`);
   }
 

@@ -4,6 +4,7 @@ import type { ApiContext, ZApp } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { authorize, requireGroupInScope, scopeHasUser } from '../policies.ts';
 import { orgItemParams, orgParams, page } from '../schemas/common.ts';
+import { userDirectory } from '../read-model/user-directory.ts';
 import { presentUser } from './presenter.ts';
 import { bulkUsers, userCopy, userCreate, userListQuery, userUpdate } from './schemas.ts';
 import { createUser, deleteUser, loadUserInScope, updateUser } from './service.ts';
@@ -22,11 +23,9 @@ export function registerUserRoutes(app: ZApp, ctx: ApiContext): void {
       const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:read');
       const q = request.query;
       if (q.groupId) requireGroupInScope(access.scope, q.groupId);
-      const res = await ctx.store.users.list(orgId, {
-        ...q,
-        ...(access.scope.kind === 'groups' && { withinGroups: [...access.scope.groupIds] }),
-      });
-      return page(res.items.map(presentUser), res.total, q);
+      const directory = await userDirectory(ctx.readCache, ctx.store, orgId);
+      const res = directory.list({ ...q, ...(access.scope.kind === 'groups' && { withinGroups: access.scope.groupIds }) });
+      return page(res.items, res.total, q);
     },
   );
 

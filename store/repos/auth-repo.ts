@@ -1,8 +1,25 @@
-import type { Selectable } from 'kysely';
-import type { ApiTokensTable, PrincipalKind, SessionsTable, UserRow } from '../database.ts';
+import { sql, type Selectable } from 'kysely';
+import type { ApiTokensTable, PrincipalKind, SessionsTable, UserRole, UserRow } from '../database.ts';
 import type { Executor } from './executor.ts';
 
 export type SessionRow = Selectable<SessionsTable>;
+
+interface CredentialRow {
+  principal_kind: PrincipalKind;
+  principal_id: string;
+  org_id: string | null;
+  csrf_token: string | null;
+  provider_email: string | null;
+  provider_name: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  role: UserRole | null;
+}
+
+export type ResolvedCredential =
+  | { kind: 'provider'; id: string; email: string; name: string; csrfToken: string | null }
+  | { kind: 'user'; id: string; orgId: string; username: string; name: string; role: UserRole; csrfToken: string | null };
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 
 /**
@@ -71,6 +88,40 @@ export function authRepo(db: Executor) {
         .values({ token_hash: t.tokenHash, principal_kind: t.kind, principal_id: t.principalId, org_id: t.orgId, name: t.name })
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+    /**
+     * Resolves a bearer token or a session to its principal in one round trip: every API request
+     * does this, so it is one indexed join rather than three lookups.
+     */
+    async resolveCredential(kind: 'token' | 'session', tokenHash: string, now: Date): Promise<ResolvedCredential | undefined> {
+      const source =
+        kind === 'token'
+          ? sql`select principal_kind, principal_id, org_id, null::text as csrf_token from api_tokens where token_hash = ${tokenHash} and revoked_at is null`
+          : sql`select principal_kind, principal_id, org_id, csrf_token from sessions where token_hash = ${tokenHash} and expires_at > ${now}`;
+      const { rows } = await sql<CredentialRow>`
+        select c.principal_kind, c.principal_id, c.org_id, c.csrf_token,
+               p.email as provider_email, p.name as provider_name,
+               u.username, u.first_name, u.last_name, u.role
+          from (${source}) c
+          left join provider_admins p on c.principal_kind = 'provider' and p.id = c.principal_id
+          left join users u on c.principal_kind = 'user' and u.id = c.principal_id and u.org_id = c.org_id`.execute(db);
+      const row = rows[0];
+      if (!row) return undefined;
+      if (row.principal_kind === 'provider' && row.provider_email !== null) {
+        return { kind: 'provider', id: row.principal_id, email: row.provider_email, name: row.provider_name ?? '', csrfToken: row.csrf_token };
+      }
+      if (row.principal_kind === 'user' && row.username !== null && row.org_id !== null && row.role !== null) {
+        return {
+          kind: 'user',
+          id: row.principal_id,
+          orgId: row.org_id,
+          username: row.username,
+          name: `${row.first_name ?? ''} ${row.last_name ?? ''}`.trim(),
+          role: row.role,
+          csrfToken: row.csrf_token,
+        };
+      }
+      return undefined;
     },
     async findApiToken(tokenHash: string): Promise<ApiTokenRow | undefined> {
       return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();

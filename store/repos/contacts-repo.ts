@@ -211,9 +211,13 @@ export function contactsRepo(db: Executor) {
       const res = await db.deleteFrom('contact_imports').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
-    /** Drops imports that were uploaded but never committed before `before`. */
-    async pruneImports(orgId: string, before: Date): Promise<number> {
-      const res = await db.deleteFrom('contact_imports').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
+    /** Drops imports that were uploaded but never committed, older than `maxAgeSeconds` by the database clock. */
+    async pruneImports(orgId: string, maxAgeSeconds: number): Promise<number> {
+      const res = await db
+        .deleteFrom('contact_imports')
+        .where('org_id', '=', orgId)
+        .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${maxAgeSeconds})`)
+        .executeTakeFirst();
       return Number(res.numDeletedRows);
     },
   };

@@ -6,7 +6,16 @@ import { uniqueViolation } from './executor.ts';
 async function orgWithUser(store: Store) {
   const s = uniqueSuffix();
   const org = await store.organizations.create({ name: `Org ${s}`, slug: `org-${s}`, timeZone: 'UTC', defaultLanguage: 'en', sipDomain: `org-${s}.test` });
-  const user = await store.users.create(org.id, { username: `u-${s}@example.test`, firstName: 'U', lastName: 'Ser', language: 'en', license: 'standard', role: 'user', allowedApps: [], directoryFields: ['', '', '', '', '', ''] });
+  const user = await store.users.create(org.id, {
+    username: `u-${s}@example.test`,
+    firstName: 'U',
+    lastName: 'Ser',
+    language: 'en',
+    license: 'standard',
+    role: 'user',
+    allowedApps: [],
+    directoryFields: ['', '', '', '', '', ''],
+  });
   return { orgId: org.id, userId: user.id, s };
 }
 
@@ -23,9 +32,22 @@ describeEachEngine('devices repository', (get) => {
     const a = await orgWithUser(store);
     const b = await orgWithUser(store);
     const soft = await store.devices.create(a.orgId, { kind: 'softphone', userId: a.userId, enabled: true });
-    const mobile = await store.devices.create(a.orgId, { kind: 'mobile', userId: a.userId, number: '+4520123456', mobileClientLicense: true, mobileProfile: 'Standard', mobileVoipAllowed: true });
+    const mobile = await store.devices.create(a.orgId, {
+      kind: 'mobile',
+      userId: a.userId,
+      number: '+4520123456',
+      mobileClientLicense: true,
+      mobileProfile: 'Standard',
+      mobileVoipAllowed: true,
+    });
     const desk = await store.devices.create(a.orgId, { kind: 'desk_phone', mac: freshMac(), model: 'Snom D785', description: 'Reception', hotDesk: true });
-    const sip = await store.devices.create(a.orgId, { kind: 'sip_account', userId: a.userId, sipUsername: `fax-${a.s}`, sipPassword: 'secret-secret', shownAs: 'analog' });
+    const sip = await store.devices.create(a.orgId, {
+      kind: 'sip_account',
+      userId: a.userId,
+      sipUsername: `fax-${a.s}`,
+      sipPassword: 'secret-secret',
+      shownAs: 'analog',
+    });
     expect(mobile).toMatchObject({ invitation_state: 'not_invited', number: '+4520123456', mobile_voip_allowed: true });
     expect(desk).toMatchObject({ user_id: null, hot_desk: true, description: 'Reception' });
     expect(sip.sip_password).toBe('secret-secret');
@@ -46,9 +68,13 @@ describeEachEngine('devices repository', (get) => {
     const twice = await store.devices.create(a.orgId, { kind: 'softphone', userId: a.userId }).catch((e: unknown) => e);
     expect(uniqueViolation(twice)).toContain('devices_one_softphone');
     await store.devices.create(a.orgId, { kind: 'sip_account', userId: a.userId, sipUsername: `sip-${a.s}`, shownAs: 'desk_phone' });
-    const second = await store.devices.create(a.orgId, { kind: 'sip_account', userId: a.userId, sipUsername: `sip2-${a.s}`, shownAs: 'desk_phone' }).catch((e: unknown) => e);
+    const second = await store.devices
+      .create(a.orgId, { kind: 'sip_account', userId: a.userId, sipUsername: `sip2-${a.s}`, shownAs: 'desk_phone' })
+      .catch((e: unknown) => e);
     expect(uniqueViolation(second)).toContain('devices_one_sip_account');
-    const sameName = await store.devices.create(b.orgId, { kind: 'sip_account', userId: b.userId, sipUsername: `sip-${a.s}`, shownAs: 'analog' }).catch((e: unknown) => e);
+    const sameName = await store.devices
+      .create(b.orgId, { kind: 'sip_account', userId: b.userId, sipUsername: `sip-${a.s}`, shownAs: 'analog' })
+      .catch((e: unknown) => e);
     expect(uniqueViolation(sameName)).toContain('sip_username');
     const mac = freshMac();
     await store.devices.create(a.orgId, { kind: 'desk_phone', mac, model: 'Snom D735' });

@@ -7,7 +7,16 @@ async function orgWithUsers(store: Store, n = 1) {
   const org = await store.organizations.create({ name: `Org ${s}`, slug: `org-${s}`, timeZone: 'UTC', defaultLanguage: 'en', sipDomain: `org-${s}.test` });
   const userIds: string[] = [];
   for (let i = 0; i < n; i += 1) {
-    const u = await store.users.create(org.id, { username: `u${i}-${s}@example.test`, firstName: 'U', lastName: `${i}`, language: 'en', license: 'standard', role: 'user', allowedApps: [], directoryFields: ['', '', '', '', '', ''] });
+    const u = await store.users.create(org.id, {
+      username: `u${i}-${s}@example.test`,
+      firstName: 'U',
+      lastName: `${i}`,
+      language: 'en',
+      license: 'standard',
+      role: 'user',
+      allowedApps: [],
+      directoryFields: ['', '', '', '', '', ''],
+    });
     userIds.push(u.id);
   }
   return { orgId: org.id, userIds };

@@ -21,43 +21,36 @@ export interface UserSettingLayers {
 export function settingsRepo(db: Executor) {
   /**
    * Every layer that can affect one user's effective settings, or undefined when the user does not
-   * exist in the organization. Two index-driven queries, whatever the size of the organization.
+   * exist in the organization. One round trip; every branch is an index lookup, so the cost does not
+   * grow with the size of the organization.
    */
   async function layersForUserIfExists(orgId: string, userId: string): Promise<UserSettingLayers | undefined> {
-    const memberships = await db
-      .selectFrom('users')
-      .leftJoin('group_members', (j) => j.onRef('group_members.org_id', '=', 'users.org_id').onRef('group_members.user_id', '=', 'users.id'))
-      .leftJoin('user_groups', (j) => j.onRef('user_groups.org_id', '=', 'group_members.org_id').onRef('user_groups.id', '=', 'group_members.group_id'))
-      .select(['user_groups.id as group_id', 'user_groups.name as group_name', 'user_groups.priority as priority'])
-      .where('users.org_id', '=', orgId)
-      .where('users.id', '=', userId)
-      .execute();
-    if (memberships.length === 0) return undefined;
-    const groups = memberships.flatMap((m) =>
-      m.group_id !== null && m.group_name !== null && m.priority !== null ? [{ groupId: m.group_id, groupName: m.group_name, priority: m.priority }] : [],
-    );
-    const select = () => db.selectFrom('settings').select(['level', 'target_id', 'key', 'value']).where('org_id', '=', orgId);
-    let query = select()
-      .where('level', '=', 'organization')
-      .unionAll(select().where('level', '=', 'user').where('target_id', '=', userId));
-    if (groups.length > 0) {
-      query = query.unionAll(
-        select()
-          .where('level', '=', 'group')
-          .where(
-            'target_id',
-            'in',
-            groups.map((g) => g.groupId),
-          ),
-      );
-    }
-    const rows = await query.execute();
-    const entries = (level: SettingLevelColumn, targetId?: string): StoredSetting[] =>
-      rows.filter((r) => r.level === level && (targetId === undefined || r.target_id === targetId)).map(({ key, value }) => ({ key, value }));
+    const { rows } = await sql<{ kind: string; target_id: string; key: string | null; value: unknown }>`
+      select 'exists' as kind, u.id as target_id, null::text as key, null::jsonb as value
+        from users u where u.org_id = ${orgId} and u.id = ${userId}
+      union all
+      select 'member', g.id, g.name, to_jsonb(g.priority)
+        from group_members m join user_groups g on g.org_id = m.org_id and g.id = m.group_id
+        where m.org_id = ${orgId} and m.user_id = ${userId}
+      union all
+      select s.level, s.target_id, s.key, s.value from settings s
+        where s.org_id = ${orgId} and s.level = 'organization'
+      union all
+      select s.level, s.target_id, s.key, s.value from settings s
+        where s.org_id = ${orgId} and s.level = 'user' and s.target_id = ${userId}
+      union all
+      select s.level, s.target_id, s.key, s.value from settings s
+        join group_members m on m.org_id = s.org_id and m.group_id = s.target_id
+        where s.org_id = ${orgId} and s.level = 'group' and m.user_id = ${userId}`.execute(db);
+    if (!rows.some((r) => r.kind === 'exists')) return undefined;
+    const entries = (kind: string, targetId?: string): StoredSetting[] =>
+      rows.filter((r) => r.kind === kind && (targetId === undefined || r.target_id === targetId)).map((r) => ({ key: r.key ?? '', value: r.value }));
     return {
       organization: entries('organization'),
       user: entries('user'),
-      groups: groups.map((g) => ({ ...g, entries: entries('group', g.groupId) })),
+      groups: rows
+        .filter((r) => r.kind === 'member')
+        .map((r) => ({ groupId: r.target_id, groupName: r.key ?? '', priority: Number(r.value), entries: entries('group', r.target_id) })),
     };
   }
 
