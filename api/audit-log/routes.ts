@@ -16,7 +16,14 @@ export const auditListQuery = listQuery.extend({
 export function registerAuditLogRoutes(app: ZApp, ctx: ApiContext): void {
   app.get(
     '/api/v1/organizations/:orgId/audit-log',
-    { schema: { tags: ['audit-log'], summary: 'Administrative changes, newest first; filter by resource, actor, action or free text', params: orgParams, querystring: auditListQuery } },
+    {
+      schema: {
+        tags: ['audit-log'],
+        summary: 'Administrative changes, newest first; filter by resource, actor, action or free text',
+        params: orgParams,
+        querystring: auditListQuery,
+      },
+    },
     async (request) => {
       const { orgId } = request.params;
       await authorize(ctx.store, requirePrincipal(request), orgId, 'audit:read');

@@ -25,8 +25,29 @@ describe('groups API', () => {
     const org = await createTestOrg(api());
     const created = await org.provider.post(groupsUrl(org), { name: ' Sales ', description: 'Sellers', acdSupervisor: true });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Sales', description: 'Sellers', priority: 1, scheduleAdmin: false, acdSupervisor: true, federated: false, memberCount: 0, administersGroupIds: [] });
-    expect(Object.keys(created.body).sort()).toEqual(['acdSupervisor', 'administersGroupIds', 'createdAt', 'description', 'federated', 'id', 'memberCount', 'name', 'priority', 'scheduleAdmin', 'updatedAt']);
+    expect(created.body).toMatchObject({
+      name: 'Sales',
+      description: 'Sellers',
+      priority: 1,
+      scheduleAdmin: false,
+      acdSupervisor: true,
+      federated: false,
+      memberCount: 0,
+      administersGroupIds: [],
+    });
+    expect(Object.keys(created.body).sort()).toEqual([
+      'acdSupervisor',
+      'administersGroupIds',
+      'createdAt',
+      'description',
+      'federated',
+      'id',
+      'memberCount',
+      'name',
+      'priority',
+      'scheduleAdmin',
+      'updatedAt',
+    ]);
     const id = created.body.id as string;
     expect((await org.provider.get(`${groupsUrl(org)}/${id}`)).body.name).toBe('Sales');
     const patched = await org.provider.patch(`${groupsUrl(org)}/${id}`, { name: 'Sales DK', scheduleAdmin: true, federated: true });
@@ -91,7 +112,7 @@ describe('groups API', () => {
     const [a, b, c] = await createGroups(org, ['A', 'B', 'C']);
     const [foreign] = await createGroups(other, ['Foreign']);
     const url = `${groupsUrl(org)}/order`;
-    const cases: [unknown[], string][] = [
+    const cases: [string[], string][] = [
       [[c, a], 'groupIds.2'],
       [[c, a, a], 'groupIds.2'],
       [[c, foreign, a, b], 'groupIds.1'],
@@ -100,7 +121,7 @@ describe('groups API', () => {
       [[], 'groupIds.0'],
     ];
     for (const [groupIds, field] of cases) {
-      const res = await org.provider.put(url, { groupIds: groupIds as string[] });
+      const res = await org.provider.put(url, { groupIds });
       expect(res.status, JSON.stringify(groupIds)).toBe(400);
       expect(res.body.error).toMatchObject({ code: 'validation_failed', field });
     }
@@ -173,7 +194,12 @@ describe('groups API', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error).toMatchObject({ code, field });
     }
-    const json = await api().app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${api().providerToken}`, 'content-type': 'application/json' }, payload: '{"name":' });
+    const json = await api().app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${api().providerToken}`, 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect(json.json().error).toMatchObject({ code: 'invalid_json' });
     expect((await org.provider.get(`${url}/not-a-uuid`)).body.error).toMatchObject({ code: 'validation_failed', field: 'id' });
     expect((await org.provider.get(`${url}?limit=0`)).body.error).toMatchObject({ code: 'validation_failed', field: 'limit' });

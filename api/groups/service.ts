@@ -85,7 +85,8 @@ export async function setGroupOrder(repos: Repos, access: Access, groupIds: read
     seen.add(id);
   }
   const missing = current.filter((id) => !seen.has(id));
-  if (missing.length > 0) throw invalid(`groupIds.${groupIds.length}`, `The order must list every group exactly once; missing: ${missing.join(', ')}`, { missing });
+  if (missing.length > 0)
+    throw invalid(`groupIds.${groupIds.length}`, `The order must list every group exactly once; missing: ${missing.join(', ')}`, { missing });
   await repos.groups.reorder(orgId, groupIds);
   await audit(repos, access.principal, orgId, 'group.reorder', { type: 'group', id: null }, { groupIds: current }, { groupIds });
   return [...groupIds];
@@ -123,7 +124,15 @@ export async function addGroupMembers(repos: Repos, access: Access, groupId: str
   await repos.groups.addMembers(access.orgId, groupId, added);
   const memberCount = g.memberCount + added.length;
   if (added.length > 0) {
-    await audit(repos, access.principal, access.orgId, 'group.members_add', { type: 'group', id: groupId }, { memberCount: g.memberCount }, { memberCount, addedUserIds: added });
+    await audit(
+      repos,
+      access.principal,
+      access.orgId,
+      'group.members_add',
+      { type: 'group', id: groupId },
+      { memberCount: g.memberCount },
+      { memberCount, addedUserIds: added },
+    );
   }
   return { groupId, affected: added.length, memberCount };
 }
@@ -137,7 +146,15 @@ export async function removeGroupMembers(repos: Repos, access: Access, groupId: 
   await repos.groups.removeMembers(access.orgId, groupId, removed);
   const memberCount = g.memberCount - removed.length;
   if (removed.length > 0) {
-    await audit(repos, access.principal, access.orgId, 'group.members_remove', { type: 'group', id: groupId }, { memberCount: g.memberCount }, { memberCount, removedUserIds: removed });
+    await audit(
+      repos,
+      access.principal,
+      access.orgId,
+      'group.members_remove',
+      { type: 'group', id: groupId },
+      { memberCount: g.memberCount },
+      { memberCount, removedUserIds: removed },
+    );
   }
   return { groupId, affected: removed.length, memberCount };
 }
@@ -150,6 +167,14 @@ export async function setAdministeredGroups(repos: Repos, access: Access, groupI
   for (const [i, id] of groupIds.entries()) if (!existing.has(id)) throw invalid(`groupIds.${i}`, `Group ${id} does not exist`);
   await repos.groups.setAdministeredGroups(orgId, groupId, [...new Set(groupIds)]);
   const after = await requireGroup(repos, orgId, groupId);
-  await audit(repos, access.principal, orgId, 'group.administers', { type: 'group', id: groupId }, { administersGroupIds: before.administersGroupIds }, { administersGroupIds: after.administersGroupIds });
+  await audit(
+    repos,
+    access.principal,
+    orgId,
+    'group.administers',
+    { type: 'group', id: groupId },
+    { administersGroupIds: before.administersGroupIds },
+    { administersGroupIds: after.administersGroupIds },
+  );
   return after;
 }

@@ -4,7 +4,8 @@ import type { StoredSettingRow } from '../../store/repos/settings-repo.ts';
 
 /** One catalogue entry: where it can be set, what values it takes, and whether levels are summed. */
 export function presentDefinition(def: SettingDefinition) {
-  const { summed: _summed, ...valueType } = def.value as SettingDefinition['value'] & { summed?: true };
+  // `summed` is reported once, for every kind of setting, beside the value type.
+  const valueType = Object.fromEntries(Object.entries(def.value).filter(([k]) => k !== 'summed'));
   return {
     key: def.key,
     category: def.category,

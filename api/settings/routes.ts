@@ -26,12 +26,18 @@ export function registerSettingsRoutes(app: ZApp, ctx: ApiContext): void {
   const tags = ['settings'];
   const org = '/api/v1/organizations/:orgId';
 
-  app.get('/api/v1/settings/catalogue', { schema: { tags, summary: 'Every setting: levels it can be set on, value type, default, whether levels are summed', querystring: catalogueQuery } }, async (request) => {
-    requirePrincipal(request);
-    const { category, level } = request.query;
-    const items = SETTINGS.filter((d) => (category === undefined || d.category === category) && (level === undefined || d.levels.includes(level))).map(presentDefinition);
-    return { items, total: items.length };
-  });
+  app.get(
+    '/api/v1/settings/catalogue',
+    { schema: { tags, summary: 'Every setting: levels it can be set on, value type, default, whether levels are summed', querystring: catalogueQuery } },
+    async (request) => {
+      requirePrincipal(request);
+      const { category, level } = request.query;
+      const items = SETTINGS.filter((d) => (category === undefined || d.category === category) && (level === undefined || d.levels.includes(level))).map(
+        presentDefinition,
+      );
+      return { items, total: items.length };
+    },
+  );
 
   // The same four operations on each level; only the target differs.
   const list = async (principal: Principal, orgId: string, target: SettingTarget, q: ListQueryInput) => {
@@ -58,53 +64,84 @@ export function registerSettingsRoutes(app: ZApp, ctx: ApiContext): void {
     });
 
   const orgTarget: SettingTarget = { level: 'organization' };
-  app.get(`${org}/settings`, { schema: { tags, summary: 'Values set on the organization', params: orgSettingsParams, querystring: levelListQuery } }, async (request) =>
-    list(requirePrincipal(request), request.params.orgId, orgTarget, request.query),
+  app.get(
+    `${org}/settings`,
+    { schema: { tags, summary: 'Values set on the organization', params: orgSettingsParams, querystring: levelListQuery } },
+    async (request) => list(requirePrincipal(request), request.params.orgId, orgTarget, request.query),
   );
   app.get(`${org}/settings/:key`, { schema: { tags, summary: 'A value set on the organization', params: orgSettingParams } }, async (request) =>
     read(requirePrincipal(request), request.params.orgId, orgTarget, request.params.key),
   );
-  app.put(`${org}/settings/:key`, { schema: { tags, summary: 'Set a value on the organization (organization admins)', params: orgSettingParams, body: settingPut } }, async (request) =>
-    put(requirePrincipal(request), request.params.orgId, orgTarget, request.params.key, request.body.value),
+  app.put(
+    `${org}/settings/:key`,
+    { schema: { tags, summary: 'Set a value on the organization (organization admins)', params: orgSettingParams, body: settingPut } },
+    async (request) => put(requirePrincipal(request), request.params.orgId, orgTarget, request.params.key, request.body.value),
   );
-  app.delete(`${org}/settings/:key`, { schema: { tags, summary: 'Remove a value from the organization (the default applies again)', params: orgSettingParams } }, async (request, reply) => {
-    await remove(requirePrincipal(request), request.params.orgId, orgTarget, request.params.key);
-    return reply.status(204).send();
-  });
+  app.delete(
+    `${org}/settings/:key`,
+    { schema: { tags, summary: 'Remove a value from the organization (the default applies again)', params: orgSettingParams } },
+    async (request, reply) => {
+      await remove(requirePrincipal(request), request.params.orgId, orgTarget, request.params.key);
+      return reply.status(204).send();
+    },
+  );
 
   const groupTarget = (p: { groupId: string }): SettingTarget => ({ level: 'group', groupId: p.groupId });
-  app.get(`${org}/groups/:groupId/settings`, { schema: { tags, summary: 'Values set on a user group', params: groupSettingsParams, querystring: levelListQuery } }, async (request) =>
-    list(requirePrincipal(request), request.params.orgId, groupTarget(request.params), request.query),
+  app.get(
+    `${org}/groups/:groupId/settings`,
+    { schema: { tags, summary: 'Values set on a user group', params: groupSettingsParams, querystring: levelListQuery } },
+    async (request) => list(requirePrincipal(request), request.params.orgId, groupTarget(request.params), request.query),
   );
   app.get(`${org}/groups/:groupId/settings/:key`, { schema: { tags, summary: 'A value set on a user group', params: groupSettingParams } }, async (request) =>
     read(requirePrincipal(request), request.params.orgId, groupTarget(request.params), request.params.key),
   );
-  app.put(`${org}/groups/:groupId/settings/:key`, { schema: { tags, summary: 'Set a value on a user group', params: groupSettingParams, body: settingPut } }, async (request) =>
-    put(requirePrincipal(request), request.params.orgId, groupTarget(request.params), request.params.key, request.body.value),
+  app.put(
+    `${org}/groups/:groupId/settings/:key`,
+    { schema: { tags, summary: 'Set a value on a user group', params: groupSettingParams, body: settingPut } },
+    async (request) => put(requirePrincipal(request), request.params.orgId, groupTarget(request.params), request.params.key, request.body.value),
   );
-  app.delete(`${org}/groups/:groupId/settings/:key`, { schema: { tags, summary: 'Remove a value from a user group', params: groupSettingParams } }, async (request, reply) => {
-    await remove(requirePrincipal(request), request.params.orgId, groupTarget(request.params), request.params.key);
-    return reply.status(204).send();
-  });
+  app.delete(
+    `${org}/groups/:groupId/settings/:key`,
+    { schema: { tags, summary: 'Remove a value from a user group', params: groupSettingParams } },
+    async (request, reply) => {
+      await remove(requirePrincipal(request), request.params.orgId, groupTarget(request.params), request.params.key);
+      return reply.status(204).send();
+    },
+  );
 
   const userTarget = (p: { userId: string }): SettingTarget => ({ level: 'user', userId: p.userId });
-  app.get(`${org}/users/:userId/settings`, { schema: { tags, summary: 'Values set on a user', params: userSettingsParams, querystring: levelListQuery } }, async (request) =>
-    list(requirePrincipal(request), request.params.orgId, userTarget(request.params), request.query),
+  app.get(
+    `${org}/users/:userId/settings`,
+    { schema: { tags, summary: 'Values set on a user', params: userSettingsParams, querystring: levelListQuery } },
+    async (request) => list(requirePrincipal(request), request.params.orgId, userTarget(request.params), request.query),
   );
   app.get(`${org}/users/:userId/settings/:key`, { schema: { tags, summary: 'A value set on a user', params: userSettingParams } }, async (request) =>
     read(requirePrincipal(request), request.params.orgId, userTarget(request.params), request.params.key),
   );
-  app.put(`${org}/users/:userId/settings/:key`, { schema: { tags, summary: 'Set a value on a user', params: userSettingParams, body: settingPut } }, async (request) =>
-    put(requirePrincipal(request), request.params.orgId, userTarget(request.params), request.params.key, request.body.value),
+  app.put(
+    `${org}/users/:userId/settings/:key`,
+    { schema: { tags, summary: 'Set a value on a user', params: userSettingParams, body: settingPut } },
+    async (request) => put(requirePrincipal(request), request.params.orgId, userTarget(request.params), request.params.key, request.body.value),
   );
-  app.delete(`${org}/users/:userId/settings/:key`, { schema: { tags, summary: 'Remove a value from a user', params: userSettingParams } }, async (request, reply) => {
-    await remove(requirePrincipal(request), request.params.orgId, userTarget(request.params), request.params.key);
-    return reply.status(204).send();
-  });
+  app.delete(
+    `${org}/users/:userId/settings/:key`,
+    { schema: { tags, summary: 'Remove a value from a user', params: userSettingParams } },
+    async (request, reply) => {
+      await remove(requirePrincipal(request), request.params.orgId, userTarget(request.params), request.params.key);
+      return reply.status(204).send();
+    },
+  );
 
   app.get(
     `${org}/users/:userId/effective-settings`,
-    { schema: { tags, summary: "A user's effective settings and the level that set each (user > best-priority group > organization > default; checkboxes summed)", params: userSettingsParams, querystring: effectiveQuery } },
+    {
+      schema: {
+        tags,
+        summary: "A user's effective settings and the level that set each (user > best-priority group > organization > default; checkboxes summed)",
+        params: userSettingsParams,
+        querystring: effectiveQuery,
+      },
+    },
     async (request) => {
       const { orgId, userId } = request.params;
       const principal = requirePrincipal(request);

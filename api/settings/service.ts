@@ -1,4 +1,12 @@
-import { findSetting, SETTINGS, settingAllowedAt, validateSettingValue, type SettingDefinition, type SettingLevel, type SettingValue } from '../../core/settings/catalogue.ts';
+import {
+  findSetting,
+  SETTINGS,
+  settingAllowedAt,
+  validateSettingValue,
+  type SettingDefinition,
+  type SettingLevel,
+  type SettingValue,
+} from '../../core/settings/catalogue.ts';
 import { resolveEffectiveSettings, type EffectiveSetting } from '../../core/settings/resolve.ts';
 import type { StoredSettingRow } from '../../store/repos/settings-repo.ts';
 import type { Repos } from '../../store/store.ts';
@@ -65,7 +73,12 @@ async function checkValue(repos: Repos, orgId: string, def: SettingDefinition, v
   if (!checked.ok) throw invalid('value', `Invalid value for '${def.key}': ${checked.reason}`);
   if (holdsGroupIds(def) && Array.isArray(value)) {
     const members = value as string[];
-    const existing = new Set(await repos.groups.existing(orgId, members.filter((m) => UUID.test(m))));
+    const existing = new Set(
+      await repos.groups.existing(
+        orgId,
+        members.filter((m) => UUID.test(m)),
+      ),
+    );
     for (const [i, m] of members.entries()) if (!existing.has(m)) throw invalid(`value.${i}`, `Group ${m} does not exist`);
   }
   return checked.value;
@@ -110,13 +123,28 @@ export async function putSetting(repos: Repos, t: ResolvedTarget, key: string, v
 export async function deleteSetting(repos: Repos, t: ResolvedTarget, key: string): Promise<void> {
   const before = await readSetting(repos, t, key);
   await repos.settings.remove(t.access.orgId, t.level, t.targetId, key);
-  await audit(repos, t.access.principal, t.access.orgId, 'setting.delete', auditResource(t, key), { level: t.level, targetId: t.targetId, key, value: before.value }, null);
+  await audit(
+    repos,
+    t.access.principal,
+    t.access.orgId,
+    'setting.delete',
+    auditResource(t, key),
+    { level: t.level, targetId: t.targetId, key, value: before.value },
+    null,
+  );
 }
 
 /** Parses `?keys=a,b` into catalogue entries; an unknown key is a 400 naming `keys`. */
 export function definitionsFor(keys: string | undefined): readonly SettingDefinition[] {
   if (keys === undefined) return SETTINGS;
-  const wanted = [...new Set(keys.split(',').map((k) => k.trim()).filter((k) => k.length > 0))];
+  const wanted = [
+    ...new Set(
+      keys
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k.length > 0),
+    ),
+  ];
   return wanted.map((k) => {
     const def = findSetting(k);
     if (!def) throw invalid('keys', `Unknown setting '${k}'`);
@@ -128,11 +156,24 @@ export function definitionsFor(keys: string | undefined): readonly SettingDefini
  * A user's effective settings with the level that decided each. Anyone may read their own; admins
  * read those of users in their scope. Two queries for the layers, none more for an org admin.
  */
-export async function effectiveSettings(repos: Repos, principal: Principal, orgId: string, userId: string, defs: readonly SettingDefinition[]): Promise<EffectiveSetting[]> {
+export async function effectiveSettings(
+  repos: Repos,
+  principal: Principal,
+  orgId: string,
+  userId: string,
+  defs: readonly SettingDefinition[],
+): Promise<EffectiveSetting[]> {
   const self = principal.kind === 'user' && principal.orgId === orgId && principal.id === userId;
   const scope: Scope = self ? { kind: 'organization' } : (await authorize(repos, principal, orgId, 'settings:read')).scope;
   const layers = await repos.settings.layersForUserIfExists(orgId, userId);
-  if (!layers || !scopeHasUser(scope, layers.groups.map((g) => g.groupId))) throw notFound('User');
+  if (
+    !layers ||
+    !scopeHasUser(
+      scope,
+      layers.groups.map((g) => g.groupId),
+    )
+  )
+    throw notFound('User');
   const entries = (list: readonly { key: string; value: unknown }[]) => list.map((e) => ({ key: e.key, value: e.value as SettingValue }));
   return resolveEffectiveSettings(
     { organization: entries(layers.organization), user: entries(layers.user), groups: layers.groups.map((g) => ({ ...g, entries: entries(g.entries) })) },

@@ -33,7 +33,9 @@ describe('settings catalogue', () => {
     expect(byKey.get('security.password_min_length')).toMatchObject({ levels: ['organization'] });
     const userLevel = await user.as.get('/api/v1/settings/catalogue?level=user');
     expect(userLevel.body.items.some((d: { key: string }) => d.key === 'security.password_min_length')).toBe(false);
-    expect((await user.as.get('/api/v1/settings/catalogue?category=voicemail')).body.items.every((d: { category: string }) => d.category === 'voicemail')).toBe(true);
+    expect((await user.as.get('/api/v1/settings/catalogue?category=voicemail')).body.items.every((d: { category: string }) => d.category === 'voicemail')).toBe(
+      true,
+    );
     expect((await user.as.get('/api/v1/settings/catalogue?level=planet')).body.error).toMatchObject({ code: 'validation_failed', field: 'level' });
   });
 
@@ -157,7 +159,13 @@ describe('settings levels API', () => {
     await org.provider.put(url, { value: 7 });
     await org.provider.delete(url);
     const log = await org.provider.get(`${orgUrl(org)}/audit-log?resourceType=setting`);
-    expect(log.body.items.map((e: { action: string; before: { value: unknown } | null; after: { value: unknown } | null }) => [e.action, e.before?.value ?? null, e.after?.value ?? null])).toEqual([
+    expect(
+      log.body.items.map((e: { action: string; before: { value: unknown } | null; after: { value: unknown } | null }) => [
+        e.action,
+        e.before?.value ?? null,
+        e.after?.value ?? null,
+      ]),
+    ).toEqual([
       ['setting.delete', 7, null],
       ['setting.put', 3, 7],
       ['setting.put', null, 3],

@@ -292,6 +292,7 @@ async function importUsersCsv(
   for (const u of users) for (const c of currentClaims(u)) holders.set(c.key, u.id);
   const planOfUser = new Map(plans.flatMap((p) => (p.kind === 'create' ? [] : [[p.user.id, p] as const])));
   const finalKeys = new Map(plans.map((p) => [p, new Set(finalClaims(p).map((c) => c.key))]));
+  const numberRanges = ranges.map((r) => ({ kind: r.kind, start: r.start_number, end: r.end_number }));
   const claimedBy = new Map<string, RowPlan>();
   const before = new Map<RowPlan, RowPlan[]>();
   for (const plan of plans) {
@@ -306,13 +307,7 @@ async function importUsersCsv(
       const holder = holders.get(claim.key);
       if (holder !== undefined && holder === userId) continue;
       const n = claim.key.slice(2);
-      if (
-        claim.key.startsWith('n:') &&
-        !findRangeFor(
-          ranges.map((r) => ({ kind: r.kind, start: r.start_number, end: r.end_number })),
-          n,
-        )
-      ) {
+      if (claim.key.startsWith('n:') && !findRangeFor(numberRanges, n)) {
         problems.push(rowProblem(plan.row, claim.column, `${n} is not in the organization's number ranges`, 'number_not_in_range'));
       } else if (holder !== undefined) {
         const releasing = planOfUser.get(holder);

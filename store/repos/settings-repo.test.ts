@@ -9,7 +9,16 @@ async function org(store: Store): Promise<string> {
 }
 
 async function user(store: Store, orgId: string): Promise<string> {
-  const u = await store.users.create(orgId, { username: `u-${uniqueSuffix()}@example.test`, firstName: 'A', lastName: 'B', language: 'en', license: 'standard', role: 'user', allowedApps: [], directoryFields: ['', '', '', '', '', ''] });
+  const u = await store.users.create(orgId, {
+    username: `u-${uniqueSuffix()}@example.test`,
+    firstName: 'A',
+    lastName: 'B',
+    language: 'en',
+    license: 'standard',
+    role: 'user',
+    allowedApps: [],
+    directoryFields: ['', '', '', '', '', ''],
+  });
   return u.id;
 }
 

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { buildApi } from '../server.ts';
+import { caller, createTestOrg, createTestUser, TEST_CONFIG, useTestApi } from '../test-app.ts';
+
+describe('user directory read model', () => {
+  const api = useTestApi();
+
+  it('shows a change on the next read, including one made through another node', async () => {
+    const org = await createTestOrg(api());
+    // A second API instance on the same store stands in for a second node with its own cache.
+    const other = await buildApi({ store: api().store, clock: api().clock, config: TEST_CONFIG });
+    try {
+      const otherCaller = caller(other, api().providerToken);
+      const url = `/api/v1/organizations/${org.orgId}/users`;
+      expect((await otherCaller.get(url)).body.total).toBe(0);
+      const u = await createTestUser(api(), org, { firstName: 'Kaj' });
+      expect((await otherCaller.get(url)).body.items.map((x: { id: string }) => x.id)).toEqual([u.id]);
+      await org.provider.patch(`${url}/${u.id}`, { firstName: 'Kaja' });
+      expect((await otherCaller.get(url)).body.items[0].firstName).toBe('Kaja');
+      await org.provider.delete(`${url}/${u.id}`);
+      expect((await otherCaller.get(url)).body.total).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('sorts names the way the organization language does (Danish: Æ, Ø, Å after Z)', async () => {
+    const org = await createTestOrg(api());
+    for (const last of ['Åberg', 'Zander', 'Ørsted', 'Ærø', 'Andersen']) await createTestUser(api(), org, { lastName: last });
+    const res = await org.provider.get(`/api/v1/organizations/${org.orgId}/users?sort=last_name`);
+    expect(res.body.items.map((u: { lastName: string }) => u.lastName)).toEqual(['Andersen', 'Zander', 'Ærø', 'Ørsted', 'Åberg']);
+    const desc = await org.provider.get(`/api/v1/organizations/${org.orgId}/users?sort=last_name&order=desc&limit=2&offset=1`);
+    expect(desc.body).toMatchObject({ total: 5, limit: 2, offset: 1 });
+    expect(desc.body.items.map((u: { lastName: string }) => u.lastName)).toEqual(['Ørsted', 'Ærø']);
+  });
+
+  it('keeps organizations apart: one organization never lists another one’s users', async () => {
+    const a = await createTestOrg(api());
+    const b = await createTestOrg(api());
+    await createTestUser(api(), a, { firstName: 'OnlyInA' });
+    const res = await b.provider.get(`/api/v1/organizations/${b.orgId}/users?q=onlyina`);
+    expect(res.body.total).toBe(0);
+  });
+});
