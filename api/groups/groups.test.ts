@@ -112,7 +112,7 @@ describe('groups API', () => {
     const [a, b, c] = await createGroups(org, ['A', 'B', 'C']);
     const [foreign] = await createGroups(other, ['Foreign']);
     const url = `${groupsUrl(org)}/order`;
-    const cases: [string[], string][] = [
+    const cases: [(string | undefined)[], string][] = [
       [[c, a], 'groupIds.2'],
       [[c, a, a], 'groupIds.2'],
       [[c, foreign, a, b], 'groupIds.1'],
