@@ -274,4 +274,20 @@ describe('contacts API', () => {
     expect((await org.provider.get(`${url}/not-a-uuid`)).body.error).toMatchObject({ code: 'validation_failed', field: 'id' });
     expect((await org.provider.get(`${url}?sort=password`)).status).toBe(400);
   });
+
+  it('documents every contact route in the OpenAPI document', async () => {
+    const res = await api().app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths as Record<string, unknown>).filter((p) => p.includes('/contacts'));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/organizations/{orgId}/contacts',
+        '/api/v1/organizations/{orgId}/contacts/{id}',
+        '/api/v1/organizations/{orgId}/groups/{groupId}/contacts',
+        '/api/v1/organizations/{orgId}/users/{userId}/contacts',
+        '/api/v1/organizations/{orgId}/users/{userId}/contacts/effective',
+        '/api/v1/organizations/{orgId}/users/{userId}/contacts/imports/{importId}/commit',
+      ]),
+    );
+  });
 });
