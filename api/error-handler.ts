@@ -42,6 +42,10 @@ export function toAppError(err: unknown): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('validation_failed', 'Content-Length does not match the body', 'content-length');
   }
+  // Text PostgreSQL cannot store (NUL, invalid encoding) that slipped past validation is still bad input.
+  if (fe.code === '22021' || fe.code === '22P05' || fe.code === '22001') {
+    return new AppError('validation_failed', 'The request contains text that cannot be stored (control characters or invalid encoding)', 'body');
+  }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError(
       fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'validation_failed',

@@ -89,3 +89,21 @@ describe('HTTP server conventions', () => {
     expect(res.body.error.field).toBe('limit');
   });
 });
+
+describe('text the database cannot store', () => {
+  const api = useTestApi();
+
+  it('refuses a NUL character in any JSON field with 400 naming the field', async () => {
+    const org = await createTestOrg(api());
+    const res = await org.provider.post(`/api/v1/organizations/${org.orgId}/users`, { username: 'nul@example.test', firstName: 'a\u0000b', lastName: 'c' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', field: 'firstName' });
+    const nested = await org.provider.post(`/api/v1/organizations/${org.orgId}/users`, {
+      username: 'nul2@example.test',
+      firstName: 'a',
+      lastName: 'c',
+      directoryFields: ['', 'x\u0000', '', '', '', ''],
+    });
+    expect(nested.body.error.field).toBe('directoryFields.1');
+  });
+});

@@ -85,6 +85,11 @@ export async function buildApi(input: Omit<ApiContext, 'readCache'> & { readCach
   app.addHook('preHandler', async (request) => {
     if (request.url.startsWith('/api/')) checkCsrf(request);
   });
+  // PostgreSQL cannot store NUL in text; refuse it at the edge, naming the field, for every body.
+  app.addHook('preValidation', async (request) => {
+    const path = findNul(request.body, []);
+    if (path) throw new AppError('validation_failed', `${path}: must not contain NUL characters`, path);
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -116,3 +121,13 @@ export async function buildApi(input: Omit<ApiContext, 'readCache'> & { readCach
 }
 
 export { AppError };
+
+function findNul(value: unknown, path: string[]): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || 'body' : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    const hit = findNul(v, [...path, k]);
+    if (hit) return hit;
+  }
+  return null;
+}

@@ -52,9 +52,8 @@ export function registerContactImportRoutes(app: ZApp, ctx: ApiContext): void {
           const p = request.params as OwnerParams;
           const owner = ownerOf(p);
           const access = await ownerAccess(ctx.store, requirePrincipal(request), p.orgId, owner, 'write');
-          const multipart = request.isMultipart();
           const upload = await readUpload(request, request.query.filename);
-          const file = analyzeFile(upload, multipart ? 'file' : 'filename');
+          const file = analyzeFile(upload);
           const imp = await ctx.store.transaction(async (tx) => {
             await tx.contacts.pruneImports(p.orgId, IMPORT_MAX_AGE_SECONDS);
             const saved = await tx.contacts.saveImport(p.orgId, owner, {

@@ -25,19 +25,25 @@ export async function readUpload(request: FastifyRequest, filenameQuery: string 
   if (request.isMultipart()) {
     const part = await request.file();
     if (!part || part.fieldname !== 'file') throw new AppError('invalid_file', 'Send the contact file in the form field "file"', 'file');
-    const bytes = await part.toBuffer();
-    return { filename: baseName(part.filename), bytes };
+    try {
+      return { filename: checkedName(part.filename, 'file'), bytes: await part.toBuffer() };
+    } finally {
+      part.file.resume(); // drain what is left so the connection stays usable
+    }
   }
   if (!Buffer.isBuffer(request.body)) {
     throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data (field "file") or as a text/plain body with ?filename=', 'content-type');
   }
   if (!filenameQuery) throw new AppError('invalid_file', 'Give the file name as ?filename=, ending in .txt or .rtx', 'filename');
   const charset = /charset="?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
-  return { filename: baseName(filenameQuery), bytes: request.body, charset };
+  return { filename: checkedName(filenameQuery, 'filename'), bytes: request.body, charset };
 }
 
-function baseName(filename: string): string {
-  return (filename.split(/[\\/]/).pop() ?? '').trim().slice(0, 255);
+/** The file's own name, without a client's folders; it must end in .txt or .rtx. */
+function checkedName(filename: string, field: 'file' | 'filename'): string {
+  const name = (filename.split(/[\\/]/).pop() ?? '').trim().slice(0, 255);
+  if (!hasContactFileExtension(name)) throw new AppError('invalid_file', 'Contact files must end in .txt or .rtx', field);
+  return name;
 }
 
 export interface AnalyzedFile {
@@ -49,9 +55,8 @@ export interface AnalyzedFile {
   suggestedMapping: ImportMapping;
 }
 
-/** Checks the name, decodes, splits and guesses the mapping of an uploaded contact file. */
-export function analyzeFile(upload: Upload, field: 'file' | 'filename'): AnalyzedFile {
-  if (!hasContactFileExtension(upload.filename)) throw new AppError('invalid_file', 'Contact files must end in .txt or .rtx', field);
+/** Decodes, splits and guesses the mapping of an uploaded contact file. */
+export function analyzeFile(upload: Upload): AnalyzedFile {
   const { text, encoding } = decodeText(upload.bytes, upload.charset);
   const delimiter = detectDelimiter(text);
   const rows = parseRows(text, delimiter);

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import { findRangeFor, normalizeNumber } from '../../core/numbers/index.ts';
 import type { UserWithRelations } from '../../store/repos/users-repo.ts';
@@ -26,6 +28,8 @@ import { createUser, updateUser, type UserServiceDeps } from './service.ts';
 
 const CSV_TYPES = ['text/csv', 'text/plain', 'multipart/form-data'];
 const LDIF_TYPES = ['text/x-ldif', 'text/ldif', 'application/ldif', 'application/x-ldif', 'text/plain', 'multipart/form-data'];
+// Bodies of these types arrive as bytes here, so decodeUpload can tell UTF-8 from windows-1252.
+const RAW_TYPES = [...new Set([...CSV_TYPES, ...LDIF_TYPES])].filter((t) => !t.startsWith('multipart/'));
 
 const dryRun = z
   .enum(['true', 'false', '1', '0'])
@@ -39,7 +43,17 @@ const ldifImportQuery = z.object({ dryRun, groupId: uuid.optional() });
  * rules are in docs/imports.md. Imports go through createUser/updateUser, so they obey exactly the
  * rules of the users API.
  */
-export function registerUserImportRoutes(app: ZApp, ctx: ApiContext): void {
+export function registerUserImportRoutes(api: ZApp, ctx: ApiContext): void {
+  // Own plugin scope: its body parsers hand over raw bytes without touching the rest of the API.
+  void api.register(async (scope) => {
+    const app = scope.withTypeProvider<ZodTypeProvider>();
+    for (const t of RAW_TYPES) if (app.hasContentTypeParser(t)) app.removeContentTypeParser(t);
+    app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: ctx.config.maxImportBytes }, (_req, body, done) => done(null, body));
+    registerRoutes(app, ctx);
+  });
+}
+
+function registerRoutes(app: ZApp, ctx: ApiContext): void {
   const tags = ['users'];
   const base = '/api/v1/organizations/:orgId/users';
   const deps: UserServiceDeps = { passwordCost: ctx.config.passwordCost };
@@ -112,7 +126,7 @@ function acceptOnly(types: readonly string[]) {
   };
 }
 
-/** The uploaded text: the request body, or the first file of a multipart request. */
+/** The uploaded text: the request body, or the first file of a multipart request, decoded. */
 async function readUpload(request: FastifyRequest): Promise<string> {
   if (request.isMultipart()) {
     const file = await request.file();
@@ -120,10 +134,8 @@ async function readUpload(request: FastifyRequest): Promise<string> {
     return decodeUpload(await file.toBuffer());
   }
   const body = request.body;
-  if (typeof body !== 'string') throw new AppError('unsupported_media_type', 'Send the file as text', 'content-type');
-  if (body.includes('\uFFFD'))
-    throw new AppError('invalid_file', 'The file is not UTF-8 text: save it as UTF-8 (e.g. "CSV UTF-8") or upload it as a multipart file', 'body');
-  return body;
+  if (!Buffer.isBuffer(body)) throw new AppError('unsupported_media_type', 'Send the file as text', 'content-type');
+  return decodeUpload(body);
 }
 
 // windows-1252 differs from latin-1 in 0x80–0x9F only.
