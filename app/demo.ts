@@ -119,8 +119,8 @@ export async function seedDemo(store: Store, opts: { users?: number; slug?: stri
     ];
     await tx.groups.setAdministeredGroups(orgId, admins.id, [salg.id, kundeservice.id]);
 
-    await tx.settings.put(orgId, 'organization', orgId, 'moh.class', 'fpm-calmriver');
-    await tx.settings.put(orgId, 'group', kundeservice.id, 'moh.class', 'fpm-sunshine');
+    await tx.settings.put(orgId, 'organization', orgId, 'music_on_hold.class', 'fpm-calmriver');
+    await tx.settings.put(orgId, 'group', kundeservice.id, 'music_on_hold.class', 'fpm-sunshine');
     await tx.settings.put(orgId, 'group', salg.id, 'sms.allowed', true);
 
     const logins: string[] = [];

@@ -28,12 +28,12 @@ export async function seedLargeOrg(store: Store, conn: StoreConnection, users: n
   await store.numbers.createRange(orgId, { kind: 'internal', start: '100000', end: '199999' });
   const groups = [];
   for (let g = 0; g < 20; g++) groups.push(await store.groups.create(orgId, { name: `Group ${g + 1}`, priority: g + 1 }));
-  await store.settings.put(orgId, 'organization', orgId, 'moh.class', 'fpm-calmriver');
+  await store.settings.put(orgId, 'organization', orgId, 'music_on_hold.class', 'fpm-calmriver');
   await store.settings.put(orgId, 'organization', orgId, 'pickup.groups', [groups[0]!.id]);
-  await store.settings.put(orgId, 'organization', orgId, 'transfer.ring_seconds', 25);
+  await store.settings.put(orgId, 'organization', orgId, 'transfer.ring_time_seconds', 25);
   await store.settings.put(orgId, 'organization', orgId, 'sms.allowed', false);
   for (const [i, g] of groups.entries()) {
-    await store.settings.put(orgId, 'group', g.id, 'moh.class', ['fpm-sunshine', 'fpm-worldmix'][i % 2]);
+    await store.settings.put(orgId, 'group', g.id, 'music_on_hold.class', ['fpm-sunshine', 'fpm-worldmix'][i % 2]);
     await store.settings.put(orgId, 'group', g.id, 'pickup.groups', [g.id]);
     if (i % 3 === 0) await store.settings.put(orgId, 'group', g.id, 'sms.allowed', true);
   }
@@ -59,7 +59,7 @@ export async function seedLargeOrg(store: Store, conn: StoreConnection, users: n
       lines.push({ org_id: orgId, user_id: id, slot: 'primary' as const, number: pub, line_type: 'office_fixed' as const, alias_extension: ext });
       assignments.push({ org_id: orgId, number: pub, owner_kind: 'user', owner_id: id }, { org_id: orgId, number: ext, owner_kind: 'user', owner_id: id });
       for (let k = 0; k <= i % 3; k++) members.push({ org_id: orgId, group_id: groups[(i + k * 7) % 20]!.id, user_id: id });
-      if (i % 10 === 0) settings.push({ org_id: orgId, level: 'user' as const, target_id: id, key: 'moh.class', value: JSON.stringify('fpm-all') });
+      if (i % 10 === 0) settings.push({ org_id: orgId, level: 'user' as const, target_id: id, key: 'music_on_hold.class', value: JSON.stringify('fpm-all') });
     }
     await db.insertInto('users').values(rows).execute();
     await db.insertInto('lines').values(lines).execute();

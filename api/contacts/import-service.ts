@@ -61,7 +61,7 @@ export function analyzeFile(upload: Upload): AnalyzedFile {
   const delimiter = detectDelimiter(text);
   const rows = parseRows(text, delimiter);
   if (rows.length === 0) throw new AppError('invalid_file', 'The file holds no contacts', 'file');
-  const columns = Math.max(...rows.map((r) => r.length));
+  const columns = rows.reduce((m, r) => Math.max(m, r.length), 0);
   if (columns > MAX_COLUMNS) throw new AppError('invalid_file', `The file has ${columns} columns; at most ${MAX_COLUMNS} are supported`, 'file');
   return { delimiter, encoding, rows, columns, ...guessMapping(rows, columns) };
 }

@@ -66,9 +66,10 @@ describe('groups API', () => {
     const dup = await org.provider.post(groupsUrl(org), { name: 'sales' });
     expect(dup.status).toBe(409);
     expect(dup.body.error).toMatchObject({ code: 'duplicate', field: 'name' });
-    const rename = await org.provider.patch(`${groupsUrl(org)}/${support}`, { name: 'SALES' });
+    const rename = await org.provider.patch(`${groupsUrl(org)}/${support}`, { name: 'SALES', description: 'half-written?' });
     expect(rename.status).toBe(409);
     expect(rename.body.error).toMatchObject({ code: 'duplicate', field: 'name' });
+    expect((await org.provider.get(`${groupsUrl(org)}/${support}`)).body).toMatchObject({ name: 'Support', description: '' });
     expect((await org.provider.patch(`${groupsUrl(org)}/${support}`, { name: 'Support' })).status).toBe(200);
     expect((await org.provider.get(groupsUrl(org))).body.total).toBe(2);
   });

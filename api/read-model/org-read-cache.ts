@@ -1,4 +1,4 @@
-import type { Store } from '../../store/store.ts';
+import type { Repos } from '../../store/store.ts';
 
 interface Entry {
   version: number;
@@ -15,7 +15,7 @@ export class OrgReadCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Repos,
     private readonly maxEntries = 128,
   ) {}
 

@@ -1,6 +1,6 @@
 import type { GroupSettings, SettingEntry, SettingsInput } from '../../core/settings/resolve.ts';
 import type { SettingValue } from '../../core/settings/catalogue.ts';
-import type { Store } from '../../store/store.ts';
+import type { Repos } from '../../store/store.ts';
 import type { OrgReadCache } from './org-read-cache.ts';
 
 /** Every settings layer of one organization, indexed so one user's input is a few map lookups. */
@@ -10,7 +10,7 @@ export class SettingsLayers {
   private readonly byUser = new Map<string, SettingEntry[]>();
   private readonly groupsOfUser = new Map<string, string[]>();
 
-  constructor(snapshot: Awaited<ReturnType<Store['snapshots']['loadSettings']>>) {
+  constructor(snapshot: Awaited<ReturnType<Repos['snapshots']['loadSettings']>>) {
     for (const g of snapshot.groups) this.byGroup.set(g.id, { groupId: g.id, groupName: g.name, priority: g.priority, entries: [] });
     for (const r of snapshot.rows) {
       const entry: SettingEntry = { key: r.key, value: r.value as SettingValue };
@@ -41,6 +41,6 @@ export class SettingsLayers {
 }
 
 /** The organization's settings layers from the read cache. */
-export function settingsLayers(cache: OrgReadCache, store: Store, orgId: string): Promise<SettingsLayers> {
+export function settingsLayers(cache: OrgReadCache, store: Repos, orgId: string): Promise<SettingsLayers> {
   return cache.get('settings', orgId, async () => new SettingsLayers(await store.snapshots.loadSettings(orgId)));
 }

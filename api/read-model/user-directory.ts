@@ -1,5 +1,5 @@
 import type { UserWithRelations } from '../../store/repos/users-repo.ts';
-import type { Store } from '../../store/store.ts';
+import type { Repos } from '../../store/store.ts';
 import { presentUser, type UserView } from '../users/presenter.ts';
 import type { OrgReadCache } from './org-read-cache.ts';
 
@@ -24,6 +24,7 @@ export class UserDirectory {
   private readonly groups: string[][];
   private readonly sorted = new Map<UserSort, number[]>();
   private readonly collator: Intl.Collator;
+  private readonly index = new Map<string, number>();
 
   constructor(
     private readonly users: readonly UserWithRelations[],
@@ -32,6 +33,7 @@ export class UserDirectory {
     this.views = users.map(presentUser);
     this.search = users.map((u) => u.search_text);
     this.groups = users.map((u) => u.groupIds);
+    users.forEach((u, i) => this.index.set(u.id, i));
     // Names sort the way the organization's language does: æ, ø, å after z in Danish.
     this.collator = new Intl.Collator(COLLATOR_LOCALE[language] ?? 'en', { sensitivity: 'base', numeric: true });
   }
@@ -51,6 +53,12 @@ export class UserDirectory {
     idx = u.map((_, i) => i).sort(cmp);
     this.sorted.set(sort, idx);
     return idx;
+  }
+
+  /** One user by id, with lines and memberships. */
+  get(id: string): UserWithRelations | undefined {
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.users[i];
   }
 
   /** A page of users matching the query, and how many match in all. */
@@ -80,7 +88,7 @@ export class UserDirectory {
 }
 
 /** The organization's user directory from the read cache. */
-export function userDirectory(cache: OrgReadCache, store: Store, orgId: string): Promise<UserDirectory> {
+export function userDirectory(cache: OrgReadCache, store: Repos, orgId: string): Promise<UserDirectory> {
   return cache.get('users', orgId, async () => {
     const [users, org] = await Promise.all([store.snapshots.loadUsers(orgId), store.organizations.get(orgId)]);
     return new UserDirectory(users, org?.default_language ?? 'en');

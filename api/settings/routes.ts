@@ -145,7 +145,7 @@ export function registerSettingsRoutes(app: ZApp, ctx: ApiContext): void {
     async (request) => {
       const { orgId, userId } = request.params;
       const principal = requirePrincipal(request);
-      const items = await effectiveSettings(ctx.store, principal, orgId, userId, definitionsFor(request.query.keys));
+      const items = await effectiveSettings(ctx.store, ctx.readCache, principal, orgId, userId, definitionsFor(request.query.keys));
       return { userId, items: items.map(presentEffective) };
     },
   );

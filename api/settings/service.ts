@@ -10,6 +10,9 @@ import {
 import { resolveEffectiveSettings, type EffectiveSetting } from '../../core/settings/resolve.ts';
 import type { StoredSettingRow } from '../../store/repos/settings-repo.ts';
 import type { Repos } from '../../store/store.ts';
+import type { OrgReadCache } from '../read-model/org-read-cache.ts';
+import { settingsLayers } from '../read-model/settings-layers.ts';
+import { userDirectory } from '../read-model/user-directory.ts';
 import { audit } from '../audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
@@ -158,6 +161,7 @@ export function definitionsFor(keys: string | undefined): readonly SettingDefini
  */
 export async function effectiveSettings(
   repos: Repos,
+  cache: OrgReadCache,
   principal: Principal,
   orgId: string,
   userId: string,
@@ -165,18 +169,9 @@ export async function effectiveSettings(
 ): Promise<EffectiveSetting[]> {
   const self = principal.kind === 'user' && principal.orgId === orgId && principal.id === userId;
   const scope: Scope = self ? { kind: 'organization' } : (await authorize(repos, principal, orgId, 'settings:read')).scope;
-  const layers = await repos.settings.layersForUserIfExists(orgId, userId);
-  if (
-    !layers ||
-    !scopeHasUser(
-      scope,
-      layers.groups.map((g) => g.groupId),
-    )
-  )
-    throw notFound('User');
-  const entries = (list: readonly { key: string; value: unknown }[]) => list.map((e) => ({ key: e.key, value: e.value as SettingValue }));
-  return resolveEffectiveSettings(
-    { organization: entries(layers.organization), user: entries(layers.user), groups: layers.groups.map((g) => ({ ...g, entries: entries(g.entries) })) },
-    defs,
-  );
+  // Both come from versioned in-memory read models: this endpoint is on every call's hot path.
+  const [directory, layers] = await Promise.all([userDirectory(cache, repos, orgId), settingsLayers(cache, repos, orgId)]);
+  const user = directory.get(userId);
+  if (!user || !scopeHasUser(scope, user.groupIds)) throw notFound('User');
+  return resolveEffectiveSettings(layers.inputFor(userId), defs);
 }

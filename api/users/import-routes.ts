@@ -246,7 +246,7 @@ function currentClaims(u: UserWithRelations): Claim[] {
  * The CSV import: every row is checked first (all problems reported together), then the rows are
  * applied through createUser/updateUser in one transaction; the first failure undoes everything.
  */
-async function importUsersCsv(
+export async function importUsersCsv(
   repos: Repos,
   access: Access,
   text: string,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { uniqueSuffix } from '../../store/test-engines.ts';
 import { createTestOrg, createTestUser, useTestApi, type TestApi, type TestOrg } from '../test-app.ts';
+import type { Principal } from '../auth/principal.ts';
+import { AppError } from '../errors.ts';
 import { USER_CSV_COLUMNS } from './csv.ts';
+import { importUsersCsv } from './import-routes.ts';
 
 const HEADER = USER_CSV_COLUMNS.join(';');
 
@@ -262,6 +265,42 @@ describe('users CSV import', () => {
     expect(unclosed.body.error).toMatchObject({ code: 'invalid_file', field: 'rows.1' });
   });
 
+  it('names the CSV column when the service refuses a row while writing, and keeps nothing', async () => {
+    const org = await createTestOrg(api());
+    const principal: Principal = { kind: 'provider', id: org.orgId, name: 'P', email: 'p@vaxel.test', via: 'token' };
+    const tag = uniqueSuffix();
+    const text = csv(
+      ['username', 'primaryNumber', 'secondaryNumber', 'secondaryLineType'],
+      [
+        [`w1-${tag}@example.test`, '271', '', ''],
+        [`w2-${tag}@example.test`, '272', '273', 'office_mobile'],
+      ],
+    );
+    const attempt = api().store.transaction(async (tx) => {
+      // Another request takes 273 between the check of the file and the write.
+      const racing = {
+        ...tx,
+        numbers: {
+          ...tx.numbers,
+          findAssignment: async (orgId: string, n: string) =>
+            n === '273' ? { number: n, ownerKind: 'user', ownerId: org.orgId } : tx.numbers.findAssignment(orgId, n),
+        },
+      };
+      return importUsersCsv(racing, { orgId: org.orgId, principal, scope: { kind: 'organization' } }, text, {
+        passwordCost: { memoryCost: 1024, timeCost: 1 },
+      });
+    });
+    const err = await attempt.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({
+      code: 'validation_failed',
+      field: 'rows.2.secondaryNumber',
+      message: 'Row 2: secondaryNumber: 273 is already in use',
+      details: [{ row: 2, code: 'number_in_use' }],
+    });
+    expect(await userCount(org)).toBe(0);
+  });
+
   it('previews with dryRun=true: the same answer, nothing written', async () => {
     const org = await createTestOrg(api());
     const before = await userCount(org);
@@ -391,6 +430,5 @@ describe('users import uploads', () => {
     expect((await importCsv(api(), api().providerToken, org.orgId, latin1('body'))).body).toMatchObject({ created: 1 });
     const list = await org.provider.get(`/api/v1/organizations/${org.orgId}/users?q=æbelø`);
     expect(list.body.items.map((u: { firstName: string; lastName: string }) => `${u.firstName} ${u.lastName}`)).toEqual(['Bjørn Æbelø', 'Bjørn Æbelø']);
-  });
   });
 });

@@ -191,3 +191,24 @@ describe('users API', () => {
     expect(res.body.error).toMatchObject({ code: 'duplicate', field: 'username' });
   });
 });
+
+describe('deleting a user', () => {
+  const api = useTestApi();
+
+  it('removes their user-level settings and contacts and keeps their desk phone unassigned', async () => {
+    const org = await createTestOrg(api());
+    const u = await createTestUser(api(), org);
+    const base = `/api/v1/organizations/${org.orgId}`;
+    expect((await org.provider.put(`${base}/users/${u.id}/settings/music_on_hold.class`, { value: 'fpm-sunshine' })).status).toBe(200);
+    const contact = await org.provider.post(`${base}/users/${u.id}/contacts`, { firstName: 'Ext', numbers: [{ number: '+4512345678', type: 'work' }] });
+    expect(contact.status).toBe(201);
+    const phone = await org.provider.post(`${base}/devices`, { kind: 'desk_phone', mac: '00:04:13:aa:bb:01', model: 'Snom D785', userId: u.id });
+    expect(phone.status).toBe(201);
+    expect((await org.provider.delete(`${base}/users/${u.id}`)).status).toBe(204);
+    const store = api().store;
+    expect(await store.settings.get(org.orgId, 'user', u.id)).toEqual([]);
+    expect(await store.contacts.get(org.orgId, contact.body.id)).toBeUndefined();
+    const after = await org.provider.get(`${base}/devices/${phone.body.id}`);
+    expect(after.body.userId).toBeNull();
+  });
+});

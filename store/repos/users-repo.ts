@@ -245,6 +245,9 @@ export function usersRepo(db: Executor) {
     async delete(orgId: string, id: string): Promise<boolean> {
       // Personal devices go with the user; desk phones stay in the phone list, unassigned.
       await db.deleteFrom('devices').where('org_id', '=', orgId).where('user_id', '=', id).where('kind', '!=', 'desk_phone').execute();
+      // Rows that point at the user by (level, id) rather than by a foreign key.
+      await db.deleteFrom('settings').where('org_id', '=', orgId).where('level', '=', 'user').where('target_id', '=', id).execute();
+      await db.deleteFrom('contacts').where('org_id', '=', orgId).where('owner_level', '=', 'user').where('owner_id', '=', id).execute();
       const res = await db.deleteFrom('users').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
