@@ -77,7 +77,11 @@ describe('HTTP server conventions', () => {
   });
 
   it('rejects a non-UUID id in the path naming the parameter', async () => {
-    const res = await api().app.inject({ method: 'GET', url: '/api/v1/organizations/not-a-uuid/users', headers: { authorization: `Bearer ${api().providerToken}` } });
+    const res = await api().app.inject({
+      method: 'GET',
+      url: '/api/v1/organizations/not-a-uuid/users',
+      headers: { authorization: `Bearer ${api().providerToken}` },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'validation_failed', field: 'orgId' });
   });

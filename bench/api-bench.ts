@@ -37,7 +37,9 @@ try {
     for (const s of scenarios) {
       const r = await runLoad({ name: s.name, baseUrl: server.url, path: s.path, headers, concurrency: CONCURRENCY, durationMs: DURATION_MS });
       results.push(r);
-      console.log(`${r.name.padEnd(20)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p90 ${r.p90} ms  p99 ${r.p99} ms  max ${r.max} ms  (${r.requests} requests, ${r.errors} errors)`);
+      console.log(
+        `${r.name.padEnd(20)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p90 ${r.p90} ms  p99 ${r.p99} ms  max ${r.max} ms  (${r.requests} requests, ${r.errors} errors)`,
+      );
     }
   } finally {
     await server.stop();

@@ -21,7 +21,15 @@ function percentile(sorted: readonly number[], p: number): number {
  * Closed-loop load: `concurrency` workers, each sending its next request when the previous one
  * answered, over keep-alive connections, for `durationMs` (bounded; it stops by itself).
  */
-export async function runLoad(opts: { name: string; baseUrl: string; path: () => string; headers: Record<string, string>; concurrency: number; durationMs: number; warmupMs?: number }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  name: string;
+  baseUrl: string;
+  path: () => string;
+  headers: Record<string, string>;
+  concurrency: number;
+  durationMs: number;
+  warmupMs?: number;
+}): Promise<LoadResult> {
   const url = new URL(opts.baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const latencies: number[] = [];

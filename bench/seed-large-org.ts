@@ -6,8 +6,55 @@ import { userSearchText } from '../store/repos/users-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { StoreConnection } from '../store/connect.ts';
 
-const FIRST = ['Anne', 'Mads', 'Sofie', 'Søren', 'Line', 'Frederik', 'Ida', 'Mikkel', 'Emma', 'Jonas', 'Freja', 'Oliver', 'Clara', 'Lukas', 'Astrid', 'Noah', 'Karoline', 'Åse', 'Agnes', 'Victor'];
-const LAST = ['Jensen', 'Nielsen', 'Hansen', 'Ærbøl', 'Pedersen', 'Andersen', 'Christensen', 'Larsen', 'Sørensen', 'Rasmussen', 'Jørgensen', 'Petersen', 'Madsen', 'Kristensen', 'Olsen', 'Thomsen', 'Poulsen', 'Johansen', 'Møller', 'Mortensen', 'Knudsen', 'Jakobsen', 'Holm', 'Lund', 'Berg'];
+const FIRST = [
+  'Anne',
+  'Mads',
+  'Sofie',
+  'Søren',
+  'Line',
+  'Frederik',
+  'Ida',
+  'Mikkel',
+  'Emma',
+  'Jonas',
+  'Freja',
+  'Oliver',
+  'Clara',
+  'Lukas',
+  'Astrid',
+  'Noah',
+  'Karoline',
+  'Åse',
+  'Agnes',
+  'Victor',
+];
+const LAST = [
+  'Jensen',
+  'Nielsen',
+  'Hansen',
+  'Ærbøl',
+  'Pedersen',
+  'Andersen',
+  'Christensen',
+  'Larsen',
+  'Sørensen',
+  'Rasmussen',
+  'Jørgensen',
+  'Petersen',
+  'Madsen',
+  'Kristensen',
+  'Olsen',
+  'Thomsen',
+  'Poulsen',
+  'Johansen',
+  'Møller',
+  'Mortensen',
+  'Knudsen',
+  'Jakobsen',
+  'Holm',
+  'Lund',
+  'Berg',
+];
 
 export interface LargeOrg {
   orgId: string;
@@ -22,7 +69,13 @@ export interface LargeOrg {
  */
 export async function seedLargeOrg(store: Store, conn: StoreConnection, users: number): Promise<LargeOrg> {
   const db = conn.db;
-  const org = await store.organizations.create({ name: 'Bench Org', slug: `bench-${Date.now()}`, timeZone: 'Europe/Copenhagen', defaultLanguage: 'da', sipDomain: `bench-${Date.now()}.vaxel.test` });
+  const org = await store.organizations.create({
+    name: 'Bench Org',
+    slug: `bench-${Date.now()}`,
+    timeZone: 'Europe/Copenhagen',
+    defaultLanguage: 'da',
+    sipDomain: `bench-${Date.now()}.vaxel.test`,
+  });
   const orgId = org.id;
   await store.numbers.createRange(orgId, { kind: 'public', start: '+4599000000', end: '+4599099999' });
   await store.numbers.createRange(orgId, { kind: 'internal', start: '100000', end: '199999' });
@@ -54,8 +107,38 @@ export async function seedLargeOrg(store: Store, conn: StoreConnection, users: n
       const ext = String(100000 + i);
       const pub = `+45990${String(i).padStart(5, '0')}`;
       const dir = [i % 2 ? 'Dansk' : 'Svensk', `Team ${i % 50}`, '', '', '', ''];
-      const u = { username: `user${i}@bench.example`, first_name: first, last_name: last, caller_id: null, external_id: `ext-${i}`, forward_number: null, role: 'user' as const, license: 'standard', calendar_sync_id: null, directory_fields: dir };
-      rows.push({ id, org_id: orgId, username: u.username, first_name: first, last_name: last, language: 'da', license: 'standard', role: 'user' as const, allowed_apps: '[]', external_id: u.external_id, directory_fields: JSON.stringify(dir), search_text: userSearchText(u, [{ number: pub, alias_extension: ext }]), site_id: null, password_hash: null, caller_id: null, forward_number: null, photo_url: null, calendar_sync_id: null });
+      const u = {
+        username: `user${i}@bench.example`,
+        first_name: first,
+        last_name: last,
+        caller_id: null,
+        external_id: `ext-${i}`,
+        forward_number: null,
+        role: 'user' as const,
+        license: 'standard',
+        calendar_sync_id: null,
+        directory_fields: dir,
+      };
+      rows.push({
+        id,
+        org_id: orgId,
+        username: u.username,
+        first_name: first,
+        last_name: last,
+        language: 'da',
+        license: 'standard',
+        role: 'user' as const,
+        allowed_apps: '[]',
+        external_id: u.external_id,
+        directory_fields: JSON.stringify(dir),
+        search_text: userSearchText(u, [{ number: pub, alias_extension: ext }]),
+        site_id: null,
+        password_hash: null,
+        caller_id: null,
+        forward_number: null,
+        photo_url: null,
+        calendar_sync_id: null,
+      });
       lines.push({ org_id: orgId, user_id: id, slot: 'primary' as const, number: pub, line_type: 'office_fixed' as const, alias_extension: ext });
       assignments.push({ org_id: orgId, number: pub, owner_kind: 'user', owner_id: id }, { org_id: orgId, number: ext, owner_kind: 'user', owner_id: id });
       for (let k = 0; k <= i % 3; k++) members.push({ org_id: orgId, group_id: groups[(i + k * 7) % 20]!.id, user_id: id });
@@ -67,7 +150,11 @@ export async function seedLargeOrg(store: Store, conn: StoreConnection, users: n
     await db.insertInto('group_members').values(members).execute();
     if (settings.length) await db.insertInto('settings').values(settings).execute();
   }
-  const admin = await store.auth.upsertProviderAdmin(`bench-${Date.now()}@vaxel.test`, 'Bench', await hashPassword('bench-password', { memoryCost: 1024, timeCost: 1 }));
+  const admin = await store.auth.upsertProviderAdmin(
+    `bench-${Date.now()}@vaxel.test`,
+    'Bench',
+    await hashPassword('bench-password', { memoryCost: 1024, timeCost: 1 }),
+  );
   const token = newToken(TOKEN_PREFIX);
   await store.auth.createApiToken({ tokenHash: tokenHash(token), kind: 'provider', principalId: admin.id, orgId: null, name: 'bench' });
   await sql`analyze`.execute(db);

@@ -36,9 +36,21 @@ describe('authentication and sessions', () => {
     const without = await api().app.inject({ method: 'POST', url, cookies: { vaxel_session: cookie!.value }, payload: { name: 'HQ' } });
     expect(without.statusCode).toBe(403);
     expect(without.json().error).toMatchObject({ code: 'csrf_failed', field: 'x-csrf-token' });
-    const wrong = await api().app.inject({ method: 'POST', url, cookies: { vaxel_session: cookie!.value }, headers: { 'x-csrf-token': 'nope' }, payload: { name: 'HQ' } });
+    const wrong = await api().app.inject({
+      method: 'POST',
+      url,
+      cookies: { vaxel_session: cookie!.value },
+      headers: { 'x-csrf-token': 'nope' },
+      payload: { name: 'HQ' },
+    });
     expect(wrong.statusCode).toBe(403);
-    const ok = await api().app.inject({ method: 'POST', url, cookies: { vaxel_session: cookie!.value }, headers: { 'x-csrf-token': body.csrfToken }, payload: { name: 'HQ' } });
+    const ok = await api().app.inject({
+      method: 'POST',
+      url,
+      cookies: { vaxel_session: cookie!.value },
+      headers: { 'x-csrf-token': body.csrfToken },
+      payload: { name: 'HQ' },
+    });
     expect(ok.statusCode).toBe(201);
   });
 
@@ -77,7 +89,12 @@ describe('authentication and sessions', () => {
     const org = await createTestOrg(api());
     const u = await createTestUser(api(), org, { password: 'correct horse battery' });
     const { cookie, body } = await login(api(), u.username, 'correct horse battery');
-    const out = await api().app.inject({ method: 'POST', url: '/api/v1/auth/logout', cookies: { vaxel_session: cookie!.value }, headers: { 'x-csrf-token': body.csrfToken } });
+    const out = await api().app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      cookies: { vaxel_session: cookie!.value },
+      headers: { 'x-csrf-token': body.csrfToken },
+    });
     expect(out.statusCode).toBe(204);
     const after = await api().app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vaxel_session: cookie!.value } });
     expect(after.statusCode).toBe(401);
@@ -100,10 +117,18 @@ describe('authentication and sessions', () => {
     expect(created.body.token).toMatch(/^vxl_/);
     const list = await u.as.get('/api/v1/api-tokens');
     expect(JSON.stringify(list.body)).not.toContain(created.body.token);
-    const use = await api().app.inject({ method: 'GET', url: `/api/v1/organizations/${org.orgId}`, headers: { authorization: `Bearer ${created.body.token}` } });
+    const use = await api().app.inject({
+      method: 'GET',
+      url: `/api/v1/organizations/${org.orgId}`,
+      headers: { authorization: `Bearer ${created.body.token}` },
+    });
     expect(use.statusCode).toBe(200);
     expect((await u.as.delete(`/api/v1/api-tokens/${created.body.id}`)).status).toBe(204);
-    const after = await api().app.inject({ method: 'GET', url: `/api/v1/organizations/${org.orgId}`, headers: { authorization: `Bearer ${created.body.token}` } });
+    const after = await api().app.inject({
+      method: 'GET',
+      url: `/api/v1/organizations/${org.orgId}`,
+      headers: { authorization: `Bearer ${created.body.token}` },
+    });
     expect(after.statusCode).toBe(401);
     expect(after.json().error.code).toBe('unauthenticated');
   });

@@ -39,7 +39,9 @@ const statements = [
 
 function triggers(table: string): string[] {
   if (table === 'organizations') {
-    return [`create trigger ${table}_version_upd after update on ${table} referencing new table as new_rows for each statement execute function bump_org_version_org()`];
+    return [
+      `create trigger ${table}_version_upd after update on ${table} referencing new table as new_rows for each statement execute function bump_org_version_org()`,
+    ];
   }
   return [
     `create trigger ${table}_version_ins after insert on ${table} referencing new table as new_rows for each statement execute function bump_org_version_new()`,

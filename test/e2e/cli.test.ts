@@ -29,12 +29,18 @@ describe('vaxel CLI', () => {
 
     const server = await startServerProcess(dir);
     try {
-      const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops@example.net', password: 'a-long-password' }) });
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ops@example.net', password: 'a-long-password' }),
+      });
       expect(login.status).toBe(200);
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const orgs = (await (await fetch(`${server.url}/api/v1/organizations`, { headers: { cookie } })).json()) as { items: { id: string; slug: string }[] };
       const demoOrg = orgs.items.find((o) => o.slug === 'nordlys-rejser')!;
-      const users = (await (await fetch(`${server.url}/api/v1/organizations/${demoOrg.id}/users?limit=1`, { headers: { cookie } })).json()) as { total: number };
+      const users = (await (await fetch(`${server.url}/api/v1/organizations/${demoOrg.id}/users?limit=1`, { headers: { cookie } })).json()) as {
+        total: number;
+      };
       expect(users.total).toBe(20);
     } finally {
       await server.stop();
@@ -42,6 +48,9 @@ describe('vaxel CLI', () => {
   }, 120_000);
 
   it('refuses a bad port with a clear message and exit code 2', async () => {
-    await expect(run(process.execPath, [VAXEL, 'start', '--data', dir, '--http-port', 'eighty'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--http-port') });
+    await expect(run(process.execPath, [VAXEL, 'start', '--data', dir, '--http-port', 'eighty'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--http-port'),
+    });
   });
 });
