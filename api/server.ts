@@ -9,7 +9,7 @@ import { authenticate, checkCsrf } from './auth/authenticate.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import type { ApiContext, ZApp } from './context.ts';
 import { errorHandler } from './error-handler.ts';
-import { AppError } from './errors.ts';
+import { AppError, notFound } from './errors.ts';
 import { OrgReadCache } from './read-model/org-read-cache.ts';
 import { registerResourceRoutes } from './routes.ts';
 
@@ -81,6 +81,11 @@ export async function buildApi(input: Omit<ApiContext, 'readCache'> & { readCach
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
     request.principal = await authenticate(ctx, request);
+    // The tenant check at the edge: a user of one organization gets 404 for any path of another,
+    // before content type or body are looked at. authorize() repeats it (and checks providers).
+    const orgId = (request.params as { orgId?: unknown } | undefined)?.orgId;
+    const p = request.principal;
+    if (typeof orgId === 'string' && p?.kind === 'user' && p.orgId !== orgId) throw notFound('Organization');
   });
   app.addHook('preHandler', async (request) => {
     if (request.url.startsWith('/api/')) checkCsrf(request);
