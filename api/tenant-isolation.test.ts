@@ -88,7 +88,7 @@ function fill(path: string, orgId: string, ids: Record<string, string>): string 
 }
 
 async function routes(api: TestApi): Promise<{ method: Method; path: string }[]> {
-  const doc = (await api.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+  const doc = (await api.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
   return Object.entries(doc.paths)
     .filter(([path]) => path.includes('{orgId}'))
     .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method as Method, path })));
