@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Clock } from '../core/clock.ts';
 import type { Store } from '../store/store.ts';
 import type { PasswordCost } from './auth/secrets.ts';
+import type { CredentialCache } from './auth/credential-cache.ts';
 import type { OrgReadCache } from './read-model/org-read-cache.ts';
 
 export interface ApiConfig {
@@ -20,6 +21,8 @@ export interface ApiContext {
   config: ApiConfig;
   /** Versioned in-memory read models of organizations (hot lists and effective settings). */
   readCache: OrgReadCache;
+  /** Resolved credentials by token hash (only while change notifications are live). */
+  credentials: CredentialCache;
 }
 
 /** The Fastify instance with zod schemas as its type provider. */

@@ -104,7 +104,7 @@ export function roleCan(role: RoleName, cap: Capability): boolean {
  */
 export async function authorize(repos: Repos, principal: Principal, orgId: string, cap: Capability): Promise<Access> {
   if (principal.kind === 'user' && principal.orgId !== orgId) throw notFound('Organization');
-  if (principal.kind === 'provider') {
+  if (principal.kind === 'provider' && principal.verifiedOrgId !== orgId) {
     const org = await repos.organizations.get(orgId);
     if (!org) throw notFound('Organization');
   }

@@ -10,6 +10,8 @@ import { registerAuthRoutes } from './auth/routes.ts';
 import type { ApiContext, ZApp } from './context.ts';
 import { errorHandler } from './error-handler.ts';
 import { AppError, notFound } from './errors.ts';
+import type { StoreConnection } from '../store/connect.ts';
+import { CredentialCache } from './auth/credential-cache.ts';
 import { OrgReadCache } from './read-model/org-read-cache.ts';
 import { registerResourceRoutes } from './routes.ts';
 
@@ -22,8 +24,13 @@ export interface BuildApiOptions {
 const TEXT_TYPES = ['text/csv', 'text/x-ldif', 'text/ldif', 'application/ldif', 'application/x-ldif', 'text/tab-separated-values'];
 
 /** Builds the HTTP API: REST under /api/v1, OpenAPI, /healthz and /metrics. */
-export async function buildApi(input: Omit<ApiContext, 'readCache'> & { readCache?: OrgReadCache }, options: BuildApiOptions = {}): Promise<ZApp> {
-  const ctx: ApiContext = { ...input, readCache: input.readCache ?? new OrgReadCache(input.store) };
+export async function buildApi(
+  input: Omit<ApiContext, 'readCache' | 'credentials'> & { readCache?: OrgReadCache; listen?: StoreConnection['listen'] },
+  options: BuildApiOptions = {},
+): Promise<ZApp> {
+  const { listen, ...rest } = input;
+  const ctx: ApiContext = { ...rest, readCache: input.readCache ?? new OrgReadCache(input.store), credentials: new CredentialCache() };
+  if (listen) await followChanges(ctx, listen);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
@@ -86,6 +93,10 @@ export async function buildApi(input: Omit<ApiContext, 'readCache'> & { readCach
     const orgId = (request.params as { orgId?: unknown } | undefined)?.orgId;
     const p = request.principal;
     if (typeof orgId === 'string' && p?.kind === 'user' && p.orgId !== orgId) throw notFound('Organization');
+    if (typeof orgId === 'string' && p?.kind === 'provider' && /^[0-9a-f-]{36}$/i.test(orgId)) {
+      if (!(await ctx.readCache.orgExists(orgId))) throw notFound('Organization');
+      p.verifiedOrgId = orgId;
+    }
   });
   app.addHook('preHandler', async (request) => {
     if (request.url.startsWith('/api/')) checkCsrf(request);
@@ -94,6 +105,15 @@ export async function buildApi(input: Omit<ApiContext, 'readCache'> & { readCach
   app.addHook('preValidation', async (request) => {
     const path = findNul(request.body, []);
     if (path) throw new AppError('validation_failed', `${path}: must not contain NUL characters`, path);
+  });
+  // A successful write on this node is visible to this node's next request at once; other nodes
+  // learn of it from the database's notification.
+  app.addHook('onSend', async (request, reply) => {
+    if (SAFE.has(request.method) || reply.statusCode >= 400) return;
+    const orgId = (request.params as { orgId?: unknown } | undefined)?.orgId;
+    if (typeof orgId === 'string') ctx.readCache.invalidate(orgId);
+    if (request.principal?.kind === 'user') ctx.readCache.invalidate(request.principal.orgId);
+    ctx.credentials.clear();
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -135,4 +155,21 @@ function findNul(value: unknown, path: string[]): string | null {
     if (hit) return hit;
   }
   return null;
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Keeps the read models and the credential cache current from the database's notifications. */
+async function followChanges(ctx: ApiContext, listen: StoreConnection['listen']): Promise<void> {
+  const gap = () => {
+    // Notifications may be lost from here on: fall back to asking the database on every request.
+    ctx.readCache.live = false;
+    ctx.credentials.live = false;
+    ctx.readCache.invalidateAll();
+    ctx.credentials.clear();
+  };
+  await listen('vaxel_org_data', (orgId) => ctx.readCache.invalidate(orgId), gap);
+  await listen('vaxel_auth', () => ctx.credentials.clear(), gap);
+  ctx.readCache.live = true;
+  ctx.credentials.live = true;
 }

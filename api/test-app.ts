@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { manualClock } from '../core/clock.ts';
-import type { StoreEngine } from '../store/connect.ts';
+import type { StoreConnection, StoreEngine } from '../store/connect.ts';
 import { openTestStore, uniqueSuffix } from '../store/test-engines.ts';
 import type { Store } from '../store/store.ts';
 import { TOKEN_PREFIX } from './auth/authenticate.ts';
@@ -22,6 +22,7 @@ export interface TestApi {
   clock: ReturnType<typeof manualClock>;
   /** Bearer token of a provider admin. */
   providerToken: string;
+  connection: StoreConnection;
 }
 
 type Json = Record<string, unknown> | unknown[];
@@ -65,7 +66,7 @@ export function useTestApi(engine: StoreEngine = 'pglite'): () => TestApi {
   beforeAll(async () => {
     const ts = await openTestStore(engine);
     const clock = manualClock(Date.UTC(2026, 10, 2, 9, 0, 0));
-    const app = await buildApi({ store: ts.store, clock, config: TEST_CONFIG });
+    const app = await buildApi({ store: ts.store, clock, config: TEST_CONFIG, listen: ts.connection.listen });
     await app.ready();
     const admin = await ts.store.auth.upsertProviderAdmin(
       `provider-${uniqueSuffix()}@vaxel.test`,
@@ -79,6 +80,7 @@ export function useTestApi(engine: StoreEngine = 'pglite'): () => TestApi {
       store: ts.store,
       clock,
       providerToken,
+      connection: ts.connection,
       dispose: async () => {
         await app.close();
         await ts.dispose();

@@ -46,6 +46,7 @@ export async function startVaxel(config: VaxelConfig, log: (s: string) => void =
   const app = await buildApi(
     {
       store,
+      listen: connection.listen,
       clock: { now: () => Date.now() },
       config: { cookieSecure: config.cookieSecure, sessionTtlMs: 12 * 3600_000, passwordCost: DEFAULT_PASSWORD_COST, maxImportBytes: config.maxImportBytes },
     },

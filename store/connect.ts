@@ -12,6 +12,11 @@ export type StoreEngine = 'pglite' | 'postgres';
 export interface StoreConnection {
   readonly engine: StoreEngine;
   readonly db: Kysely<Database>;
+  /**
+   * Calls `onMessage` for every NOTIFY on `channel` after commit, and `onGap` when notifications
+   * may have been missed (a lost listener connection): the caller must then forget what it cached.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,7 +32,16 @@ export async function connectStore(options: ConnectOptions): Promise<StoreConnec
   if (options.engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { engine: 'postgres', db, close: () => db.destroy() };
+    const listener = postgresListener(options.databaseUrl);
+    return {
+      engine: 'postgres',
+      db,
+      listen: listener.listen,
+      close: async () => {
+        await listener.close();
+        await db.destroy();
+      },
+    };
   }
   let pglite = options.pglite;
   if (!pglite) {
@@ -42,7 +56,16 @@ export async function connectStore(options: ConnectOptions): Promise<StoreConnec
   }
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { engine: 'pglite', db, close: () => db.destroy() };
+  const instance = pglite;
+  return {
+    engine: 'pglite',
+    db,
+    // In-process: PGlite delivers notifications itself and cannot lose them.
+    listen: async (channel, onMessage) => {
+      await instance.listen(channel, onMessage);
+    },
+    close: () => db.destroy(),
+  };
 }
 
 /** Applies every pending migration; returns the names applied. Throws if one fails. */
@@ -51,4 +74,52 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * One dedicated PostgreSQL connection for LISTEN (a pooled connection would drop the LISTEN).
+ * When it breaks, listeners are told there may be a gap and it reconnects with backoff.
+ */
+function postgresListener(databaseUrl: string) {
+  const channels = new Map<string, { onMessage: (payload: string) => void; onGap: () => void }[]>();
+  let client: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let closed = false;
+
+  const gap = () => {
+    for (const list of channels.values()) for (const l of list) l.onGap();
+  };
+  const connect = (): Promise<pg.Client> => {
+    connecting ??= (async () => {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      c.on('notification', (msg) => {
+        for (const l of channels.get(msg.channel) ?? []) l.onMessage(msg.payload ?? '');
+      });
+      c.on('error', () => {
+        client = undefined;
+        connecting = undefined;
+        gap();
+        void c.end().catch(() => undefined);
+        if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+      });
+      await c.connect();
+      for (const ch of channels.keys()) await c.query(`listen ${pg.escapeIdentifier(ch)}`);
+      client = c;
+      return c;
+    })();
+    return connecting;
+  };
+  return {
+    listen: async (channel: string, onMessage: (payload: string) => void, onGap: () => void) => {
+      const list = channels.get(channel) ?? [];
+      list.push({ onMessage, onGap });
+      channels.set(channel, list);
+      const c = client ?? (await connect());
+      if (list.length === 1) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    },
+    close: async () => {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
 }

@@ -26,14 +26,23 @@ export async function authenticate(ctx: ApiContext, request: FastifyRequest): Pr
   if (auth !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m?.[1]) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"', 'authorization');
-    const cred = await ctx.store.auth.resolveCredential('token', tokenHash(m[1]), now);
+    const cred = await resolve(ctx, 'token', tokenHash(m[1]), now);
     if (!cred) throw new AppError('unauthenticated', 'Invalid or revoked API token', 'authorization');
     return toPrincipal(cred, 'token');
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) return null;
-  const cred = await ctx.store.auth.resolveCredential('session', tokenHash(cookie), now);
+  const cred = await resolve(ctx, 'session', tokenHash(cookie), now);
   return cred ? toPrincipal(cred, 'session') : null;
+}
+
+async function resolve(ctx: ApiContext, kind: 'token' | 'session', hash: string, now: Date): Promise<ResolvedCredential | undefined> {
+  const key = `${kind}:${hash}`;
+  const hit = ctx.credentials.get(key, now.getTime());
+  if (hit) return hit;
+  const cred = await ctx.store.auth.resolveCredential(kind, hash, now);
+  if (cred) ctx.credentials.set(key, cred);
+  return cred;
 }
 
 function toPrincipal(c: ResolvedCredential, via: 'session' | 'token'): Principal {

@@ -2,7 +2,16 @@ import type { UserRole } from '../../store/database.ts';
 
 /** Who is making a request, resolved once per request from a session cookie or an API token. */
 export type Principal =
-  | { kind: 'provider'; id: string; name: string; email: string; via: 'session' | 'token'; csrfToken?: string | undefined }
+  | {
+      kind: 'provider';
+      id: string;
+      name: string;
+      email: string;
+      via: 'session' | 'token';
+      csrfToken?: string | undefined;
+      /** The organization of this request's path, already found to exist at the edge. */
+      verifiedOrgId?: string | undefined;
+    }
   | { kind: 'user'; id: string; orgId: string; role: UserRole; name: string; username: string; via: 'session' | 'token'; csrfToken?: string | undefined };
 
 export type RoleName = 'provider' | UserRole;

@@ -13,6 +13,9 @@ interface Entry {
  */
 export class OrgReadCache {
   private readonly entries = new Map<string, Entry>();
+  /** Local change counters, kept by notifications while `live`; otherwise the database is asked. */
+  private readonly localVersions = new Map<string, number>();
+  live = false;
 
   constructor(
     private readonly store: Repos,
@@ -21,7 +24,7 @@ export class OrgReadCache {
 
   /** The read model `kind` of an organization, rebuilt with `build` when the data changed. */
   async get<T>(kind: string, orgId: string, build: () => Promise<T>): Promise<T> {
-    const version = await this.store.snapshots.dataVersion(orgId);
+    const version = this.live ? (this.localVersions.get(orgId) ?? 0) : await this.store.snapshots.dataVersion(orgId);
     const key = `${kind}:${orgId}`;
     const hit = this.entries.get(key);
     if (hit && hit.version === version) {
@@ -41,5 +44,23 @@ export class OrgReadCache {
       this.entries.delete(oldest);
     }
     return value;
+  }
+
+  /** The organization's data changed (a notification, or a write on this node). */
+  invalidate(orgId: string): void {
+    this.localVersions.set(orgId, (this.localVersions.get(orgId) ?? 0) + 1);
+  }
+
+  /** Notifications may have been missed: nothing cached can be trusted. */
+  invalidateAll(): void {
+    this.entries.clear();
+    for (const k of this.localVersions.keys()) this.invalidate(k);
+  }
+
+  /** Whether the organization exists; a positive answer is cached like any read model. */
+  async orgExists(orgId: string): Promise<boolean> {
+    const exists = await this.get('exists', orgId, async () => (await this.store.organizations.get(orgId)) !== undefined);
+    if (!exists) this.entries.delete(`exists:${orgId}`);
+    return exists;
   }
 }

@@ -9,6 +9,7 @@ interface CredentialRow {
   principal_id: string;
   org_id: string | null;
   csrf_token: string | null;
+  expires_at: Date | null;
   provider_email: string | null;
   provider_name: string | null;
   username: string | null;
@@ -18,8 +19,8 @@ interface CredentialRow {
 }
 
 export type ResolvedCredential =
-  | { kind: 'provider'; id: string; email: string; name: string; csrfToken: string | null }
-  | { kind: 'user'; id: string; orgId: string; username: string; name: string; role: UserRole; csrfToken: string | null };
+  | { kind: 'provider'; id: string; email: string; name: string; csrfToken: string | null; expiresAt: Date | null }
+  | { kind: 'user'; id: string; orgId: string; username: string; name: string; role: UserRole; csrfToken: string | null; expiresAt: Date | null };
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 
 /**
@@ -96,10 +97,10 @@ export function authRepo(db: Executor) {
     async resolveCredential(kind: 'token' | 'session', tokenHash: string, now: Date): Promise<ResolvedCredential | undefined> {
       const source =
         kind === 'token'
-          ? sql`select principal_kind, principal_id, org_id, null::text as csrf_token from api_tokens where token_hash = ${tokenHash} and revoked_at is null`
-          : sql`select principal_kind, principal_id, org_id, csrf_token from sessions where token_hash = ${tokenHash} and expires_at > ${now}`;
+          ? sql`select principal_kind, principal_id, org_id, null::text as csrf_token, null::timestamptz as expires_at from api_tokens where token_hash = ${tokenHash} and revoked_at is null`
+          : sql`select principal_kind, principal_id, org_id, csrf_token, expires_at from sessions where token_hash = ${tokenHash} and expires_at > ${now}`;
       const { rows } = await sql<CredentialRow>`
-        select c.principal_kind, c.principal_id, c.org_id, c.csrf_token,
+        select c.principal_kind, c.principal_id, c.org_id, c.csrf_token, c.expires_at,
                p.email as provider_email, p.name as provider_name,
                u.username, u.first_name, u.last_name, u.role
           from (${source}) c
@@ -108,7 +109,14 @@ export function authRepo(db: Executor) {
       const row = rows[0];
       if (!row) return undefined;
       if (row.principal_kind === 'provider' && row.provider_email !== null) {
-        return { kind: 'provider', id: row.principal_id, email: row.provider_email, name: row.provider_name ?? '', csrfToken: row.csrf_token };
+        return {
+          kind: 'provider',
+          id: row.principal_id,
+          email: row.provider_email,
+          name: row.provider_name ?? '',
+          csrfToken: row.csrf_token,
+          expiresAt: row.expires_at,
+        };
       }
       if (row.principal_kind === 'user' && row.username !== null && row.org_id !== null && row.role !== null) {
         return {
@@ -119,6 +127,7 @@ export function authRepo(db: Executor) {
           name: `${row.first_name ?? ''} ${row.last_name ?? ''}`.trim(),
           role: row.role,
           csrfToken: row.csrf_token,
+          expiresAt: row.expires_at,
         };
       }
       return undefined;
