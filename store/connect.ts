@@ -16,7 +16,7 @@ export interface StoreConnection {
    * Calls `onMessage` for every NOTIFY on `channel` after commit, and `onGap` when notifications
    * may have been missed (a lost listener connection): the caller must then forget what it cached.
    */
-  listen(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<void>;
+  listen: (channel: string, onMessage: (payload: string) => void, onGap: () => void) => Promise<void>;
   close(): Promise<void>;
 }
 

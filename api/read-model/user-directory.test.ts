@@ -11,7 +11,12 @@ describe('user directory read model', () => {
   ])('shows a change made through another node on the next read (%s)', async (_how, notified) => {
     const org = await createTestOrg(api());
     // A second API instance on the same store stands in for a second node with its own cache.
-    const other = await buildApi({ store: api().store, clock: api().clock, config: TEST_CONFIG, ...(notified && { listen: api().connection.listen }) });
+    const other = await buildApi({
+      store: api().store,
+      clock: api().clock,
+      config: TEST_CONFIG,
+      ...(notified && { listen: (c, m, g) => api().connection.listen(c, m, g) }),
+    });
     try {
       const otherCaller = caller(other, api().providerToken);
       const url = `/api/v1/organizations/${org.orgId}/users`;
