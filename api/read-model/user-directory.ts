@@ -25,6 +25,7 @@ export class UserDirectory {
   private readonly search: string[];
   private readonly groups: string[][];
   private readonly sorted = new Map<UserSort, number[]>();
+  private readonly ranks = new Map<UserSort, Int32Array>();
   private readonly collator: Intl.Collator;
   private readonly index = new Map<string, number>();
   private readonly json: string[];
@@ -76,23 +77,34 @@ export class UserDirectory {
     return i === undefined ? undefined : this.users[i];
   }
 
-  /** Which users' search text contains the needle: one pass over the joined text. */
-  private matching(needle: string): Uint8Array {
-    const hit = new Uint8Array(this.users.length);
+  /** The users whose search text contains the needle, in index order: one pass over the joined text. */
+  private matching(needle: string): number[] {
+    const hits: number[] = [];
     const starts = this.starts;
     let pos = this.haystack.indexOf(needle);
+    let lo = 0;
     while (pos !== -1) {
-      let lo = 0;
+      // Hits come in increasing position, so the search for the owner starts at the last one.
       let hi = this.users.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
         if (starts[mid]! <= pos) lo = mid;
         else hi = mid - 1;
       }
-      hit[lo] = 1;
+      hits.push(lo);
       pos = this.haystack.indexOf(needle, starts[lo + 1]);
     }
-    return hit;
+    return hits;
+  }
+
+  private rankOf(sort: UserSort): Int32Array {
+    let rank = this.ranks.get(sort);
+    if (!rank) {
+      rank = new Int32Array(this.users.length);
+      this.order(sort).forEach((i, r) => (rank![i] = r));
+      this.ranks.set(sort, rank);
+    }
+    return rank;
   }
 
   /** A page of users matching the query as JSON text (pre-serialized), and how many match in all. */
@@ -106,16 +118,22 @@ export class UserDirectory {
   }
 
   private select<T>(q: UserDirectoryQuery, out: readonly T[]): { items: T[]; total: number } {
-    const idx = this.order(q.sort ?? 'last_name');
+    const sort = q.sort ?? 'last_name';
     // Separators and other control characters never occur inside a field.
     const needle = q.q
       ?.replace(/[\u0000-\u001f]/g, '')
       .trim()
       .toLowerCase();
-    const hits = needle ? this.matching(needle) : undefined;
+    let idx: readonly number[];
+    if (needle) {
+      // Only the matches are ordered, not the whole organization.
+      const rank = this.rankOf(sort);
+      idx = this.matching(needle).sort((a, b) => rank[a]! - rank[b]!);
+    } else {
+      idx = this.order(sort);
+    }
     const within = q.withinGroups;
     const match = (i: number): boolean => {
-      if (hits && hits[i] === 0) return false;
       const g = this.groups[i]!;
       if (q.groupId && !g.includes(q.groupId)) return false;
       if (within && !g.some((x) => within.has(x))) return false;
