@@ -54,3 +54,14 @@ describe('user directory search', () => {
     expect(page.items).toHaveLength(1);
   });
 });
+
+describe('user directory search in a large organization (trigram index)', () => {
+  const names = ['Søren', 'Åse', 'Jens', 'Anne', 'Bo'];
+  const users = Array.from({ length: 2500 }, (_, i) => user(String(i).padStart(5, '0'), names[i % 5]!, `Holm${i}`, [`team ${i % 40}`, '', '', '', '', '']));
+  const d = new UserDirectory(users, 'da');
+
+  it.each(['søren', 'holm12', 'team 3', 'm24', 'åse', 'xyz', 'holm2499', 'ab'])('finds exactly the users a plain scan finds for %j', (needle) => {
+    const expected = users.filter((u) => u.search_text.includes(needle)).length;
+    expect(d.list({ limit: 5000, offset: 0, q: needle }).total).toBe(expected);
+  });
+});

@@ -16,6 +16,8 @@ export interface UserDirectoryQuery {
 }
 
 const USER_SEPARATOR = '\u0002';
+// Below this a plain scan is as fast as building the trigram index.
+const TRIGRAM_MIN_USERS = 2000;
 
 const COLLATOR_LOCALE: Record<string, string> = { da: 'da', sv: 'sv', nb: 'nb', fr: 'fr', en: 'en' };
 
@@ -26,6 +28,7 @@ export class UserDirectory {
   private readonly groups: string[][];
   private readonly sorted = new Map<UserSort, number[]>();
   private readonly ranks = new Map<UserSort, Int32Array>();
+  private gramIndex: Map<string, number[]> | undefined;
   private readonly collator: Intl.Collator;
   private readonly index = new Map<string, number>();
   private readonly json: string[];
@@ -77,8 +80,24 @@ export class UserDirectory {
     return i === undefined ? undefined : this.users[i];
   }
 
-  /** The users whose search text contains the needle, in index order: one pass over the joined text. */
+  /** The users whose search text contains the needle. */
   private matching(needle: string): number[] {
+    if (needle.length >= 3 && this.users.length >= TRIGRAM_MIN_USERS) {
+      // Candidates from the needle's rarest trigram, confirmed one by one.
+      const grams = this.trigrams();
+      let best: number[] | undefined;
+      for (let p = 0; p + 3 <= needle.length; p++) {
+        const list = grams.get(needle.slice(p, p + 3));
+        if (!list) return [];
+        if (!best || list.length < best.length) best = list;
+      }
+      return (best ?? []).filter((i) => this.search[i]!.includes(needle));
+    }
+    return this.scan(needle);
+  }
+
+  /** One indexOf pass over the joined text of every user. */
+  private scan(needle: string): number[] {
     const hits: number[] = [];
     const starts = this.starts;
     let pos = this.haystack.indexOf(needle);
@@ -95,6 +114,22 @@ export class UserDirectory {
       pos = this.haystack.indexOf(needle, starts[lo + 1]);
     }
     return hits;
+  }
+
+  /** Trigram → users containing it (each user once), built on the first search of a large directory. */
+  private trigrams(): Map<string, number[]> {
+    if (this.gramIndex) return this.gramIndex;
+    const index = new Map<string, number[]>();
+    this.search.forEach((text, i) => {
+      for (let p = 0; p + 3 <= text.length; p++) {
+        const g = text.slice(p, p + 3);
+        const list = index.get(g);
+        if (!list) index.set(g, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
+    this.gramIndex = index;
+    return index;
   }
 
   private rankOf(sort: UserSort): Int32Array {
