@@ -168,6 +168,13 @@ export class UserDirectory {
       idx = this.order(sort);
     }
     const within = q.withinGroups;
+    if (!needle && !q.groupId && !within) {
+      // The whole organization: the page is a slice of the sorted order.
+      const n = idx.length;
+      const items: T[] = [];
+      for (let k = q.offset; k < Math.min(n, q.offset + q.limit); k++) items.push(out[idx[q.order === 'desc' ? n - 1 - k : k]!]!);
+      return { items, total: n };
+    }
     const match = (i: number): boolean => {
       const g = this.groups[i]!;
       if (q.groupId && !g.includes(q.groupId)) return false;
