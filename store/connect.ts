@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Database } from './database.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { templateFor } from './pglite-template.ts';
+import { seedDataDirFromTemplate, templateFor } from './pglite-template.ts';
 
 export type StoreEngine = 'pglite' | 'postgres';
 
@@ -46,7 +46,8 @@ export async function connectStore(options: ConnectOptions): Promise<StoreConnec
   let pglite = options.pglite;
   if (!pglite) {
     if (options.dataDir) {
-      const loadDataDir = templateFor(options.dataDir);
+      const copied = seedDataDirFromTemplate(options.dataDir);
+      const loadDataDir = copied ? undefined : templateFor(options.dataDir);
       mkdirSync(options.dataDir, { recursive: true });
       pglite = loadDataDir ? new PGlite(options.dataDir, { loadDataDir }) : new PGlite(options.dataDir);
     } else {
