@@ -31,6 +31,9 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export async function connectStore(options: ConnectOptions): Promise<StoreConnection> {
   if (options.engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection the server drops (restart, failover, a dropped database) must not take the
+    // process down: pg discards that client and the next query opens a new one.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const listener = postgresListener(options.databaseUrl);
     return {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AuditRow } from '../database.ts';
-import { likePattern, type Executor, type ListQuery, type Page } from './executor.ts';
+import { likePattern, type Executor, type ListQuery, type Page, pageOf } from './executor.ts';
 
 export interface AuditListQuery extends ListQuery {
   resourceType?: string | undefined;
@@ -57,16 +57,7 @@ export function auditRepo(db: Executor) {
           ]),
         );
       }
-      const [items, total] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy('id', query.order ?? 'desc')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items, total: Number(total.n) };
+      return pageOf(base, (qb) => qb.selectAll().orderBy('id', query.order ?? 'desc'), query);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ContactNumber, ContactRow, SettingLevelColumn } from '../database.ts';
-import { likePattern, sortColumn, type Executor, type ListQuery, type Page } from './executor.ts';
+import { likePattern, sortColumn, type Executor, type ListQuery, type Page, pageOf } from './executor.ts';
 
 export interface ContactInput {
   kind: 'internal' | 'external';
@@ -110,18 +110,16 @@ export function contactsRepo(db: Executor) {
           sql<boolean>`lower(first_name || ' ' || last_name || ' ' || company || ' ' || department || ' ' || short_name || ' ' || email || ' ' || address || ' ' || coalesce(speed_dial, '') || ' ' || coalesce((select string_agg(coalesce(n->>'number', '') || ' ' || coalesce(n->>'shortNumber', ''), ' ') from jsonb_array_elements(numbers) as n), '')) like ${p}`,
         );
       }
-      const [items, total] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(sortColumn(query.sort, SORTS, 'last_name'), query.order ?? 'asc')
-          .orderBy('first_name')
-          .orderBy('id')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items, total: Number(total.n) };
+      return pageOf(
+        base,
+        (qb) =>
+          qb
+            .selectAll()
+            .orderBy(sortColumn(query.sort, SORTS, 'last_name'), query.order ?? 'asc')
+            .orderBy('first_name')
+            .orderBy('id'),
+        query,
+      );
     },
     async get(orgId: string, id: string): Promise<ContactRow | undefined> {
       return db.selectFrom('contacts').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();

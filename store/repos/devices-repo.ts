@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DeviceKind, DeviceRow } from '../database.ts';
-import { likePattern, sortColumn, type Executor, type ListQuery, type Page } from './executor.ts';
+import { likePattern, sortColumn, type Executor, type ListQuery, type Page, pageOf } from './executor.ts';
 
 export interface DeviceInput {
   kind: DeviceKind;
@@ -77,17 +77,15 @@ export function devicesRepo(db: Executor) {
           ]),
         );
       }
-      const [items, total] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(sortColumn(query.sort, SORTS, 'created_at'), query.order ?? 'asc')
-          .orderBy('id')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items, total: Number(total.n) };
+      return pageOf(
+        base,
+        (qb) =>
+          qb
+            .selectAll()
+            .orderBy(sortColumn(query.sort, SORTS, 'created_at'), query.order ?? 'asc')
+            .orderBy('id'),
+        query,
+      );
     },
     async get(orgId: string, id: string): Promise<DeviceRow | undefined> {
       return db.selectFrom('devices').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();

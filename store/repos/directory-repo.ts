@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DirectoryModerationTable } from '../database.ts';
-import type { Executor, ListQuery, Page } from './executor.ts';
+import { pageOf, type Executor, type ListQuery, type Page } from './executor.ts';
 
 export type ModerationRow = Selectable<DirectoryModerationTable>;
 export type ModerationStatus = ModerationRow['status'];
@@ -24,17 +24,15 @@ export function directoryRepo(db: Executor) {
         if (gids.length === 0) return { items: [], total: 0 };
         base = base.where('user_id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('org_id', '=', orgId).where('group_id', 'in', gids));
       }
-      const [items, total] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy('requested_at', query.order ?? 'asc')
-          .orderBy('id')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items, total: Number(total.n) };
+      return pageOf(
+        base,
+        (qb) =>
+          qb
+            .selectAll()
+            .orderBy('requested_at', query.order ?? 'asc')
+            .orderBy('id'),
+        query,
+      );
     },
     async get(orgId: string, id: string): Promise<ModerationRow | undefined> {
       return db.selectFrom('directory_moderation').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();

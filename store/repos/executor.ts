@@ -1,3 +1,4 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../database.ts';
 
@@ -39,4 +40,20 @@ export function uniqueViolation(err: unknown): string | null {
 /** Postgres foreign-key violation (23503). */
 export function foreignKeyViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
+}
+
+/**
+ * One page of a filtered query and the number of rows the filter matches, in two statements run
+ * together. `rows` adds the selection and ordering; limit and offset come from the query.
+ */
+export async function pageOf<DB, TB extends keyof DB, O>(
+  base: SelectQueryBuilder<DB, TB, object>,
+  rows: (qb: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, O>,
+  query: Pick<ListQuery, 'limit' | 'offset'>,
+): Promise<Page<O>> {
+  const [items, total] = await Promise.all([
+    rows(base).limit(query.limit).offset(query.offset).execute(),
+    base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: items, total: Number((total as { n: number | string }).n) };
 }

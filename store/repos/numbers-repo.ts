@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { NumberRange } from '../database.ts';
-import { sortColumn, type Executor, type ListQuery, type Page } from './executor.ts';
+import { sortColumn, type Executor, type ListQuery, type Page, pageOf } from './executor.ts';
 
 export interface NumberRangeInput {
   kind: 'public' | 'internal';
@@ -29,17 +29,15 @@ export function numbersRepo(db: Executor) {
           eb.or([eb('start_number', 'like', `%${q}%`), eb('end_number', 'like', `%${q}%`), eb(sql`lower(description)`, 'like', `%${q.toLowerCase()}%`)]),
         );
       }
-      const [items, total] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(sortColumn(query.sort, SORTS, 'start_number'), query.order ?? 'asc')
-          .orderBy('id')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items, total: Number(total.n) };
+      return pageOf(
+        base,
+        (qb) =>
+          qb
+            .selectAll()
+            .orderBy(sortColumn(query.sort, SORTS, 'start_number'), query.order ?? 'asc')
+            .orderBy('id'),
+        query,
+      );
     },
     async allRanges(orgId: string): Promise<NumberRange[]> {
       return db.selectFrom('number_ranges').selectAll().where('org_id', '=', orgId).orderBy('start_number').execute();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { NewOrganization, Organization } from '../database.ts';
-import { likePattern, sortColumn, type Executor, type ListQuery, type Page } from './executor.ts';
+import { likePattern, sortColumn, type Executor, type ListQuery, type Page, pageOf } from './executor.ts';
 
 export interface OrganizationInput {
   name: string;
@@ -28,17 +28,15 @@ export function organizationsRepo(db: Executor) {
         base = base.where((eb) => eb.or([eb(sql`lower(name)`, 'like', p), eb(sql`lower(slug)`, 'like', p), eb(sql`lower(sip_domain)`, 'like', p)]));
       }
       const col = sortColumn(query.sort, SORTS, 'name');
-      const [items, total] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(col, query.order ?? 'asc')
-          .orderBy('id')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items, total: Number(total.n) };
+      return pageOf(
+        base,
+        (qb) =>
+          qb
+            .selectAll()
+            .orderBy(col, query.order ?? 'asc')
+            .orderBy('id'),
+        query,
+      );
     },
 
     async get(orgId: string): Promise<Organization | undefined> {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Site } from '../database.ts';
-import { likePattern, sortColumn, type Executor, type ListQuery, type Page } from './executor.ts';
+import { likePattern, sortColumn, type Executor, type ListQuery, type Page, pageOf } from './executor.ts';
 
 export interface SiteInput {
   name: string;
@@ -19,17 +19,15 @@ export function sitesRepo(db: Executor) {
         const p = likePattern(query.q);
         base = base.where((eb) => eb.or([eb(sql`lower(name)`, 'like', p), eb(sql`lower(address)`, 'like', p)]));
       }
-      const [items, total] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(sortColumn(query.sort, SORTS, 'name'), query.order ?? 'asc')
-          .orderBy('id')
-          .limit(query.limit)
-          .offset(query.offset)
-          .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items, total: Number(total.n) };
+      return pageOf(
+        base,
+        (qb) =>
+          qb
+            .selectAll()
+            .orderBy(sortColumn(query.sort, SORTS, 'name'), query.order ?? 'asc')
+            .orderBy('id'),
+        query,
+      );
     },
     async get(orgId: string, id: string): Promise<Site | undefined> {
       return db.selectFrom('sites').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
