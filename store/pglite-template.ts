@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrations } from './migrations/index.ts';
 
 export const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
@@ -15,11 +14,17 @@ function pgliteVersion(): string {
 }
 
 /**
- * Where the template for the installed PGlite version and the current migration set lives: a new
- * migration makes the old template stale, and Vaxel then starts without one.
+ * Where the template for the installed PGlite version and the current migration set lives: a new or
+ * changed migration makes the old template stale, and Vaxel then starts without one.
  */
 export function templatePath(): string {
-  const schema = createHash('sha256').update(Object.keys(migrations).join('\n')).digest('hex').slice(0, 12);
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+  const hash = createHash('sha256');
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort())
+    hash.update(file).update(readFileSync(join(dir, file)));
+  const schema = hash.digest('hex').slice(0, 12);
   return join(TEMPLATE_DIR, `pglite-${pgliteVersion()}-${schema}.tar.gz`);
 }
 
