@@ -69,3 +69,25 @@ export function uniqueSuffix(): string {
   counter += 1;
   return `${process.pid}-${counter}-${randomBytes(3).toString('hex')}`;
 }
+
+/** A new organization for one test; returns its id. */
+export async function testOrganization(store: Store): Promise<string> {
+  const s = uniqueSuffix();
+  const o = await store.organizations.create({ name: `Org ${s}`, slug: `org-${s}`, timeZone: 'UTC', defaultLanguage: 'en', sipDomain: `org-${s}.test` });
+  return o.id;
+}
+
+/** A plain user in the organization; returns its id. */
+export async function testUser(store: Store, orgId: string): Promise<string> {
+  const u = await store.users.create(orgId, {
+    username: `u-${uniqueSuffix()}@example.test`,
+    firstName: 'A',
+    lastName: 'B',
+    language: 'en',
+    license: 'standard',
+    role: 'user',
+    allowedApps: [],
+    directoryFields: ['', '', '', '', '', ''],
+  });
+  return u.id;
+}

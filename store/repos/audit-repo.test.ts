@@ -1,13 +1,6 @@
 import { expect, it } from 'vitest';
-import type { Store } from '../store.ts';
-import { describeEachEngine, uniqueSuffix } from '../test-engines.ts';
+import { describeEachEngine, testOrganization as org } from '../test-engines.ts';
 import type { AuditEntry } from './audit-repo.ts';
-
-async function org(store: Store): Promise<string> {
-  const s = uniqueSuffix();
-  const o = await store.organizations.create({ name: `A ${s}`, slug: `a-${s}`, timeZone: 'UTC', defaultLanguage: 'en', sipDomain: `a-${s}.test` });
-  return o.id;
-}
 
 const entry = (over: Partial<AuditEntry>): AuditEntry => ({
   actorKind: 'org_admin',

@@ -1,26 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Store } from '../store.ts';
-import { describeEachEngine, uniqueSuffix } from '../test-engines.ts';
-
-async function org(store: Store): Promise<string> {
-  const s = uniqueSuffix();
-  const o = await store.organizations.create({ name: `G ${s}`, slug: `g-${s}`, timeZone: 'UTC', defaultLanguage: 'en', sipDomain: `g-${s}.test` });
-  return o.id;
-}
-
-async function user(store: Store, orgId: string): Promise<string> {
-  const u = await store.users.create(orgId, {
-    username: `u-${uniqueSuffix()}@example.test`,
-    firstName: 'A',
-    lastName: 'B',
-    language: 'en',
-    license: 'standard',
-    role: 'user',
-    allowedApps: [],
-    directoryFields: ['', '', '', '', '', ''],
-  });
-  return u.id;
-}
+import { describeEachEngine, testOrganization as org, testUser as user } from '../test-engines.ts';
 
 describeEachEngine('groups repository', (get) => {
   it('creates groups at the lowest priority and reorders them to 1..n in one statement', async () => {
