@@ -1,4 +1,5 @@
 import type { ApiContext, ZApp } from './context.ts';
+import { registerFunctionNumberRoutes } from './function-numbers/routes.ts';
 import { registerAuditLogRoutes } from './audit-log/routes.ts';
 import { registerContactRoutes } from './contacts/routes.ts';
 import { registerDeviceRoutes } from './devices/routes.ts';
@@ -26,4 +27,5 @@ export function registerResourceRoutes(app: ZApp, ctx: ApiContext): void {
   registerDeviceRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
   registerMeRoutes(app, ctx);
+  registerFunctionNumberRoutes(app, ctx);
 }
