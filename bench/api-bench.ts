@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { connectStore, migrateToLatest } from '../store/connect.ts';
 import { createStore } from '../store/store.ts';
 import { runLoad, type LoadResult } from './load.ts';
@@ -14,16 +15,34 @@ const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const CONCURRENCY = 16;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
 
+// BENCH_STORE=postgres runs the same against a fresh database on the local PostgreSQL server.
+const ENGINE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'pglite';
+
 const dir = mkdtempSync(join(tmpdir(), 'vaxel-bench-'));
+const pgName = `vaxel_bench_${process.pid}`;
+const adminUrl = process.env.VAXEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const databaseUrl = (() => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${pgName}`;
+  return u.toString();
+})();
+async function adminQuery(q: string): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(q);
+  await c.end();
+}
 try {
   const t0 = performance.now();
-  const conn = await connectStore({ engine: 'pglite', dataDir: join(dir, 'pglite') });
+  if (ENGINE === 'postgres') await adminQuery(`create database ${pgName}`);
+  const conn =
+    ENGINE === 'postgres' ? await connectStore({ engine: 'postgres', databaseUrl }) : await connectStore({ engine: 'pglite', dataDir: join(dir, 'pglite') });
   await migrateToLatest(conn.db);
   const org = await seedLargeOrg(createStore(conn.db), conn, USERS);
   await conn.close();
   console.log(`seeded ${USERS} users in ${Math.round(performance.now() - t0)} ms`);
 
-  const server = await startServerProcess(dir);
+  const server = await startServerProcess(dir, ENGINE === 'postgres' ? { DATABASE_URL: databaseUrl } : {});
   const headers = { authorization: `Bearer ${org.token}` };
   const base = `/api/v1/organizations/${org.orgId}`;
   const rnd = (n: number) => Math.floor(Math.random() * n);
@@ -45,7 +64,7 @@ try {
     await server.stop();
   }
   const by = (n: string) => results.find((r) => r.name === n)!;
-  const line: Record<string, unknown> = { bench: 'api', users: USERS, concurrency: CONCURRENCY, store: 'pglite' };
+  const line: Record<string, unknown> = { bench: 'api', users: USERS, concurrency: CONCURRENCY, store: ENGINE };
   for (const r of results) {
     line[`${r.name}_rps`] = r.rps;
     line[`${r.name}_p50_ms`] = r.p50;
@@ -57,4 +76,5 @@ try {
   console.log(JSON.stringify(line));
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  if (ENGINE === 'postgres') await adminQuery(`drop database if exists ${pgName} with (force)`);
 }
