@@ -43,6 +43,10 @@ describe('vaxel CLI', () => {
         total: number;
       };
       expect(users.total).toBe(20);
+      const portal = await fetch(`${server.url}/`);
+      expect(portal.status).toBe(200);
+      expect(await portal.text()).toContain('<title>Vaxel</title>');
+      expect((await fetch(`${server.url}/portal.js`)).status).toBe(200);
     } finally {
       await server.stop();
     }
