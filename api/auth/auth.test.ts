@@ -147,3 +147,27 @@ describe('authentication and sessions', () => {
     expect(res.json().error.field).toBe('password');
   });
 });
+
+describe('password changes end sessions', () => {
+  const api = useTestApi();
+
+  it('ends the other sessions when users change their own password, and all when an admin sets one', async () => {
+    const org = await createTestOrg(api());
+    const u = await createTestUser(api(), org, { password: 'first password 1' });
+    const a = await login(api(), u.username, 'first password 1');
+    const b = await login(api(), u.username, 'first password 1');
+    const change = await api().app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      cookies: { vaxel_session: a.cookie!.value },
+      headers: { 'x-csrf-token': a.body.csrfToken },
+      payload: { password: { current: 'first password 1', new: 'second password 2' } },
+    });
+    expect(change.statusCode).toBe(200);
+    const session = (c: string) => api().app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vaxel_session: c } });
+    expect((await session(a.cookie!.value)).statusCode).toBe(200);
+    expect((await session(b.cookie!.value)).statusCode).toBe(401);
+    await org.provider.patch(`/api/v1/organizations/${org.orgId}/users/${u.id}`, { password: 'third password 3' });
+    expect((await session(a.cookie!.value)).statusCode).toBe(401);
+  });
+});

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { audit } from '../audit.ts';
-import { requirePrincipal } from '../auth/authenticate.ts';
+import { requirePrincipal, SESSION_COOKIE } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
-import { hashPassword, verifyPassword } from '../auth/secrets.ts';
+import { hashPassword, tokenHash, verifyPassword } from '../auth/secrets.ts';
 import type { ApiContext, ZApp } from '../context.ts';
 import { presentWithOwners } from '../devices/service.ts';
 import { deviceListQuery } from '../devices/schemas.ts';
@@ -51,6 +51,11 @@ export function registerMeRoutes(app: ZApp, ctx: ApiContext): void {
         const before = await tx.users.get(p.orgId, p.id);
         if (!before) throw notFound('User');
         await tx.users.update(p.orgId, p.id, { ...fields, ...(passwordHash !== undefined && { passwordHash }) });
+        // A new password ends every other session: whoever knew the old one is logged out.
+        if (passwordHash !== undefined) {
+          const cookie = request.cookies[SESSION_COOKIE];
+          await tx.auth.deleteSessionsOf('user', p.id, cookie ? tokenHash(cookie) : undefined);
+        }
         const after = await tx.users.get(p.orgId, p.id);
         if (!after) throw notFound('User');
         await audit(tx, p, p.orgId, 'user.self_update', { type: 'user', id: p.id }, presentUser(before), {

@@ -169,6 +169,8 @@ export async function updateUser(repos: Repos, access: Access, userId: string, b
     }
     await repos.groups.setUserGroups(orgId, userId, next);
   }
+  // An administrator setting a password ends the user's sessions.
+  if (password !== undefined) await repos.auth.deleteSessionsOf('user', userId);
   const after = await repos.users.get(orgId, userId);
   if (!after) throw notFound('User');
   await audit(repos, access.principal, orgId, 'user.update', { type: 'user', id: userId }, presentUser(before), presentUser(after));

@@ -80,8 +80,11 @@ export function authRepo(db: Executor) {
     async deleteSession(tokenHash: string): Promise<void> {
       await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
     },
-    async deleteSessionsOf(kind: PrincipalKind, principalId: string): Promise<void> {
-      await db.deleteFrom('sessions').where('principal_kind', '=', kind).where('principal_id', '=', principalId).execute();
+    /** Ends every session of a principal except, optionally, the one making the request. */
+    async deleteSessionsOf(kind: PrincipalKind, principalId: string, keepTokenHash?: string): Promise<void> {
+      let q = db.deleteFrom('sessions').where('principal_kind', '=', kind).where('principal_id', '=', principalId);
+      if (keepTokenHash) q = q.where('token_hash', '!=', keepTokenHash);
+      await q.execute();
     },
     async createApiToken(t: { tokenHash: string; kind: PrincipalKind; principalId: string; orgId: string | null; name: string }): Promise<ApiTokenRow> {
       return db
