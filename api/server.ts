@@ -145,8 +145,6 @@ export async function buildApi(
   return app;
 }
 
-export { AppError };
-
 function findNul(value: unknown, path: string[]): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || 'body' : null;
   if (value === null || typeof value !== 'object') return null;

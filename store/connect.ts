@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Database } from './database.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { seedDataDirFromTemplate, templateFor } from './pglite-template.ts';
+import { seedDataDirFromTemplate, templateTarball } from './pglite-template.ts';
 
 export type StoreEngine = 'pglite' | 'postgres';
 
@@ -49,12 +49,11 @@ export async function connectStore(options: ConnectOptions): Promise<StoreConnec
   let pglite = options.pglite;
   if (!pglite) {
     if (options.dataDir) {
-      const copied = seedDataDirFromTemplate(options.dataDir);
-      const loadDataDir = copied ? undefined : templateFor(options.dataDir);
+      seedDataDirFromTemplate(options.dataDir);
       mkdirSync(options.dataDir, { recursive: true });
-      pglite = loadDataDir ? new PGlite(options.dataDir, { loadDataDir }) : new PGlite(options.dataDir);
+      pglite = new PGlite(options.dataDir);
     } else {
-      const loadDataDir = templateFor(null);
+      const loadDataDir = templateTarball();
       pglite = loadDataDir ? new PGlite({ loadDataDir }) : new PGlite();
     }
   }

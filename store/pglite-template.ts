@@ -28,12 +28,10 @@ export function templatePath(): string {
   return join(TEMPLATE_DIR, `pglite-${pgliteVersion()}-${schema}.tar.gz`);
 }
 
-/** The template as a Blob when the data folder is new (or in memory: null) and a matching template exists. */
-export function templateFor(dataDir: string | null): Blob | undefined {
-  if (dataDir !== null && existsSync(dataDir) && readdirSync(dataDir).length > 0) return undefined;
+/** The template as a Blob, for an in-memory store, when a matching one exists. */
+export function templateTarball(): Blob | undefined {
   const path = templatePath();
-  if (!existsSync(path)) return undefined;
-  return new Blob([readFileSync(path)]);
+  return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
 }
 
 /** The same template as a closed data folder, copied as files into a new data folder. */

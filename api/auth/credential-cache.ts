@@ -3,7 +3,7 @@ import type { ResolvedCredential } from '../../store/repos/auth-repo.ts';
 /**
  * Resolved credentials by token hash, so a request does not pay a database round trip to learn
  * who it is. Only used while change notifications are live: any revocation, logout, password,
- * role or user change anywhere empties it (migration 0004), as does any write on this node.
+ * role or user change anywhere empties it (migration 0003), as does any write on this node.
  */
 export class CredentialCache {
   private readonly entries = new Map<string, ResolvedCredential>();

@@ -14,11 +14,10 @@ const loginBody = z.strictObject({
 
 const tokenBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
 
-let dummyHash: Promise<string> | undefined;
-
 /** Login, logout, the current session and API tokens. */
 export function registerAuthRoutes(app: ZApp, ctx: ApiContext): void {
   // Verifying against a throwaway hash when the username is unknown keeps both paths equally slow.
+  let dummyHash: Promise<string> | undefined;
   const dummy = () => (dummyHash ??= hashPassword(newToken(), ctx.config.passwordCost));
 
   app.post(
@@ -27,11 +26,9 @@ export function registerAuthRoutes(app: ZApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { username, password } = request.body;
       const now = ctx.clock.now();
-      const state = await ctx.store.auth.getLoginFailures(username);
-      const gate = checkLoginGate(
-        state && { failures: state.failures, lastFailureAt: state.last_failure_at.getTime(), lockedUntil: state.locked_until?.getTime() ?? null },
-        now,
-      );
+      const row = await ctx.store.auth.getLoginFailures(username);
+      const state = row && { failures: row.failures, lastFailureAt: row.last_failure_at.getTime(), lockedUntil: row.locked_until?.getTime() ?? null };
+      const gate = checkLoginGate(state, now);
       if (!gate.allowed) {
         const retry = String(Math.ceil(gate.retryAfterMs / 1000));
         throw gate.reason === 'locked'
@@ -64,10 +61,7 @@ export function registerAuthRoutes(app: ZApp, ctx: ApiContext): void {
       }
 
       if (!principal) {
-        const next = recordLoginFailure(
-          state && { failures: state.failures, lastFailureAt: state.last_failure_at.getTime(), lockedUntil: state.locked_until?.getTime() ?? null },
-          now,
-        );
+        const next = recordLoginFailure(state, now);
         await ctx.store.auth.recordLoginFailure(
           username,
           next.failures,
@@ -76,7 +70,7 @@ export function registerAuthRoutes(app: ZApp, ctx: ApiContext): void {
         );
         throw new AppError('invalid_credentials', 'Wrong username or password', 'password');
       }
-      if (state) await ctx.store.auth.clearLoginFailures(username);
+      if (row) await ctx.store.auth.clearLoginFailures(username);
 
       const token = newToken();
       const csrfToken = newToken();

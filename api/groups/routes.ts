@@ -8,16 +8,7 @@ import { orgParams, page } from '../schemas/common.ts';
 import { presentUser } from '../users/presenter.ts';
 import { presentGroup } from './presenter.ts';
 import { groupAdministers, groupCreate, groupListQuery, groupMembers, groupOrder, groupParams, groupUpdate, memberListQuery } from './schemas.ts';
-import {
-  addGroupMembers,
-  createGroup,
-  deleteGroup,
-  loadGroupInScope,
-  removeGroupMembers,
-  setAdministeredGroups,
-  setGroupOrder,
-  updateGroup,
-} from './service.ts';
+import { changeGroupMembers, createGroup, deleteGroup, loadGroupInScope, setAdministeredGroups, setGroupOrder, updateGroup } from './service.ts';
 
 /** A concurrent request that took the name first (the pre-check is case-insensitive, this is the backstop). */
 function duplicateName(err: unknown): never {
@@ -121,13 +112,13 @@ export function registerGroupRoutes(app: ZApp, ctx: ApiContext): void {
   app.post(`${base}/:id/members`, { schema: { tags, summary: 'Add users to a user group', params: groupParams, body: groupMembers } }, async (request) => {
     const { orgId, id } = request.params;
     const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'groups:write');
-    return ctx.store.transaction((tx) => addGroupMembers(tx, access, id, request.body.userIds));
+    return ctx.store.transaction((tx) => changeGroupMembers(tx, access, id, request.body.userIds, 'add'));
   });
 
   const remove = { schema: { tags, summary: 'Remove users from a user group', params: groupParams, body: groupMembers } };
   const removeMembers = async (principal: Principal, orgId: string, id: string, userIds: readonly string[]) => {
     const access = await authorize(ctx.store, principal, orgId, 'groups:write');
-    return ctx.store.transaction((tx) => removeGroupMembers(tx, access, id, userIds));
+    return ctx.store.transaction((tx) => changeGroupMembers(tx, access, id, userIds, 'remove'));
   };
   app.delete(`${base}/:id/members`, remove, async (request) =>
     removeMembers(requirePrincipal(request), request.params.orgId, request.params.id, request.body.userIds),

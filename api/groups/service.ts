@@ -115,48 +115,33 @@ export interface MembershipChange {
   memberCount: number;
 }
 
-/** Adds users to a group (members already in it are left alone). */
-export async function addGroupMembers(repos: Repos, access: Access, groupId: string, userIds: readonly string[]): Promise<MembershipChange> {
+/** Adds users to or takes them out of a group; users already in (or not in) it are left alone. */
+export async function changeGroupMembers(
+  repos: Repos,
+  access: Access,
+  groupId: string,
+  userIds: readonly string[],
+  change: 'add' | 'remove',
+): Promise<MembershipChange> {
   const g = await loadGroupInScope(repos, access, groupId);
   const ids = await checkMembers(repos, access, userIds);
   const existing = new Set(await repos.groups.memberIds(access.orgId, groupId));
-  const added = ids.filter((id) => !existing.has(id));
-  await repos.groups.addMembers(access.orgId, groupId, added);
-  const memberCount = g.memberCount + added.length;
-  if (added.length > 0) {
+  const affected = ids.filter((id) => existing.has(id) === (change === 'remove'));
+  if (change === 'add') await repos.groups.addMembers(access.orgId, groupId, affected);
+  else await repos.groups.removeMembers(access.orgId, groupId, affected);
+  const memberCount = g.memberCount + (change === 'add' ? affected.length : -affected.length);
+  if (affected.length > 0) {
     await audit(
       repos,
       access.principal,
       access.orgId,
-      'group.members_add',
+      change === 'add' ? 'group.members_add' : 'group.members_remove',
       { type: 'group', id: groupId },
       { memberCount: g.memberCount },
-      { memberCount, addedUserIds: added },
+      { memberCount, [change === 'add' ? 'addedUserIds' : 'removedUserIds']: affected },
     );
   }
-  return { groupId, affected: added.length, memberCount };
-}
-
-/** Takes users out of a group (users not in it are left alone). */
-export async function removeGroupMembers(repos: Repos, access: Access, groupId: string, userIds: readonly string[]): Promise<MembershipChange> {
-  const g = await loadGroupInScope(repos, access, groupId);
-  const ids = await checkMembers(repos, access, userIds);
-  const existing = new Set(await repos.groups.memberIds(access.orgId, groupId));
-  const removed = ids.filter((id) => existing.has(id));
-  await repos.groups.removeMembers(access.orgId, groupId, removed);
-  const memberCount = g.memberCount - removed.length;
-  if (removed.length > 0) {
-    await audit(
-      repos,
-      access.principal,
-      access.orgId,
-      'group.members_remove',
-      { type: 'group', id: groupId },
-      { memberCount: g.memberCount },
-      { memberCount, removedUserIds: removed },
-    );
-  }
-  return { groupId, affected: removed.length, memberCount };
+  return { groupId, affected: affected.length, memberCount };
 }
 
 /** Sets which groups the group-admin members of this (admin) group administer. */

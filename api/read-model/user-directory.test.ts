@@ -54,3 +54,36 @@ describe('user directory read model', () => {
     expect(res.body.total).toBe(0);
   });
 });
+
+describe('when change notifications may have been lost', () => {
+  const api = useTestApi();
+
+  it('stops trusting its cache and reads the data version from the database', async () => {
+    const org = await createTestOrg(api());
+    // A node whose listener delivers nothing, and then reports that it lost its connection.
+    const gaps: (() => void)[] = [];
+    const deaf = await buildApi({
+      store: api().store,
+      clock: api().clock,
+      config: TEST_CONFIG,
+      listen: async (_channel, _onMessage, onGap) => {
+        gaps.push(onGap);
+      },
+    });
+    try {
+      const url = `/api/v1/organizations/${org.orgId}/users`;
+      const c = caller(deaf, api().providerToken);
+      expect((await c.get(url)).body.total).toBe(0);
+      await createTestUser(api(), org);
+      // Without notifications the deaf node still serves what it cached …
+      expect((await c.get(url)).body.total).toBe(0);
+      for (const gap of gaps) gap();
+      // … until it learns it may have missed some; from then on it checks the version.
+      expect((await c.get(url)).body.total).toBe(1);
+      await createTestUser(api(), org);
+      expect((await c.get(url)).body.total).toBe(2);
+    } finally {
+      await deaf.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import type { ApiContext, ZApp } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { authorize, requireGroupInScope, scopeHasUser } from '../policies.ts';
 import { orgItemParams, orgParams } from '../schemas/common.ts';
+import { changeGroupMembers } from '../groups/service.ts';
 import { userDirectory } from '../read-model/user-directory.ts';
 import { presentUser } from './presenter.ts';
 import { bulkUsers, userCopy, userCreate, userListQuery, userUpdate } from './schemas.ts';
@@ -116,28 +117,22 @@ export function registerUserRoutes(app: ZApp, ctx: ApiContext): void {
       const access = await authorize(ctx.store, requirePrincipal(request), orgId, 'users:write');
       const body = request.body;
       return ctx.store.transaction(async (tx) => {
-        const users = await tx.users.getMany(orgId, body.userIds);
-        const found = new Map(users.map((u) => [u.id, u]));
-        for (const [i, uid] of body.userIds.entries()) {
-          const u = found.get(uid);
-          if (!u || !scopeHasUser(access.scope, u.groupIds)) throw new AppError('validation_failed', `User ${uid} does not exist`, `userIds.${i}`);
-        }
         if (body.action === 'add_to_groups' || body.action === 'remove_from_groups') {
           const existing = new Set(await tx.groups.existing(orgId, body.groupIds));
           for (const [i, g] of body.groupIds.entries()) {
             if (!existing.has(g) || (access.scope.kind === 'groups' && !access.scope.groupIds.has(g)))
               throw new AppError('validation_failed', `Group ${g} does not exist`, `groupIds.${i}`);
           }
-          let changed = 0;
+          let affected = 0;
           for (const g of body.groupIds) {
-            changed +=
-              body.action === 'add_to_groups' ? await tx.groups.addMembers(orgId, g, body.userIds) : await tx.groups.removeMembers(orgId, g, body.userIds);
+            affected += (await changeGroupMembers(tx, access, g, body.userIds, body.action === 'add_to_groups' ? 'add' : 'remove')).affected;
           }
-          await audit(tx, access.principal, orgId, `user.bulk_${body.action}`, { type: 'user', id: null }, null, {
-            userIds: body.userIds,
-            groupIds: body.groupIds,
-          });
-          return { action: body.action, affected: changed };
+          return { action: body.action, affected };
+        }
+        const users = new Map((await tx.users.getMany(orgId, body.userIds)).map((u) => [u.id, u]));
+        for (const [i, uid] of body.userIds.entries()) {
+          const u = users.get(uid);
+          if (!u || !scopeHasUser(access.scope, u.groupIds)) throw new AppError('validation_failed', `User ${uid} does not exist`, `userIds.${i}`);
         }
         if (body.action === 'delete') {
           for (const uid of body.userIds) await deleteUser(tx, access, uid);

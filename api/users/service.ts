@@ -126,7 +126,7 @@ export async function createUser(repos: Repos, access: Access, body: UserCreateB
   let row: UserRow;
   try {
     row = await repos.users.create(orgId, input);
-    await repos.users.replaceLines(orgId, row.id, await reserveLines(repos, orgId, row.id, lines));
+    if (lines.length > 0) await repos.users.replaceLines(orgId, row.id, await reserveLines(repos, orgId, row.id, lines));
   } catch (err) {
     rethrowUnique(err);
   }

@@ -212,3 +212,32 @@ describe('deleting a user', () => {
     expect(after.body.userId).toBeNull();
   });
 });
+
+describe('bulk actions on users', () => {
+  const api = useTestApi();
+
+  it('adds to and removes from groups, records welcome messages and deletes, all or nothing', async () => {
+    const org = await createTestOrg(api());
+    const base = `/api/v1/organizations/${org.orgId}`;
+    const g = (await org.provider.post(`${base}/groups`, { name: 'Bulk' })).body;
+    const u1 = await createTestUser(api(), org);
+    const u2 = await createTestUser(api(), org);
+    const ids = [u1.id, u2.id];
+    expect((await org.provider.post(`${base}/users/bulk`, { action: 'add_to_groups', userIds: ids, groupIds: [g.id] })).body.affected).toBe(2);
+    expect((await org.provider.get(`${base}/users?groupId=${g.id}`)).body.total).toBe(2);
+    expect((await org.provider.post(`${base}/users/bulk`, { action: 'remove_from_groups', userIds: [u1.id], groupIds: [g.id] })).body.affected).toBe(1);
+    expect((await org.provider.get(`${base}/users?groupId=${g.id}`)).body.total).toBe(1);
+
+    const welcome = await org.provider.post(`${base}/users/bulk`, { action: 'send_welcome', userIds: ids, channel: 'sms' });
+    expect(welcome.body.affected).toBe(2);
+    expect((await org.provider.get(`${base}/users/${u1.id}`)).body.status.welcomeSentAt).toBe(new Date(api().clock.now()).toISOString());
+
+    // One unknown id: nothing is deleted.
+    const bad = await org.provider.post(`${base}/users/bulk`, { action: 'delete', userIds: [u1.id, '00000000-0000-4000-8000-000000000000'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('userIds.1');
+    expect((await org.provider.get(`${base}/users/${u1.id}`)).status).toBe(200);
+    expect((await org.provider.post(`${base}/users/bulk`, { action: 'delete', userIds: ids })).body.affected).toBe(2);
+    expect((await org.provider.get(`${base}/users`)).body.total).toBe(0);
+  });
+});

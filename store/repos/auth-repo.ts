@@ -1,8 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import type { ApiTokensTable, PrincipalKind, SessionsTable, UserRole, UserRow } from '../database.ts';
+import type { ApiTokensTable, PrincipalKind, UserRole, UserRow } from '../database.ts';
 import type { Executor } from './executor.ts';
-
-export type SessionRow = Selectable<SessionsTable>;
 
 interface CredentialRow {
   principal_kind: PrincipalKind;
@@ -74,9 +72,6 @@ export function authRepo(db: Executor) {
         })
         .execute();
     },
-    async findSession(tokenHash: string, now: Date): Promise<SessionRow | undefined> {
-      return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).where('expires_at', '>', now).executeTakeFirst();
-    },
     async deleteSession(tokenHash: string): Promise<void> {
       await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
     },
@@ -134,9 +129,6 @@ export function authRepo(db: Executor) {
         };
       }
       return undefined;
-    },
-    async findApiToken(tokenHash: string): Promise<ApiTokenRow | undefined> {
-      return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
     },
     async listApiTokens(kind: PrincipalKind, principalId: string): Promise<ApiTokenRow[]> {
       return db

@@ -88,15 +88,16 @@ export function usersRepo(db: Executor) {
     }));
   }
 
-  async function refreshSearchText(orgId: string, userId: string): Promise<void> {
-    const u = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
+  /** Recomputes the stored search text; pass the row when the caller already has it. */
+  async function refreshSearchText(orgId: string, user: string | UserRow): Promise<void> {
+    const u = typeof user === 'string' ? await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', user).executeTakeFirst() : user;
     if (!u) return;
-    const lines = await db.selectFrom('lines').select(['number', 'alias_extension']).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+    const lines = await db.selectFrom('lines').select(['number', 'alias_extension']).where('org_id', '=', orgId).where('user_id', '=', u.id).execute();
     await db
       .updateTable('users')
       .set({ search_text: userSearchText(u, lines) })
       .where('org_id', '=', orgId)
-      .where('id', '=', userId)
+      .where('id', '=', u.id)
       .execute();
   }
 
@@ -146,19 +147,6 @@ export function usersRepo(db: Executor) {
       return db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('username', '=', username.toLowerCase()).executeTakeFirst();
     },
 
-    async findByExternalId(orgId: string, externalId: string): Promise<UserRow | undefined> {
-      return db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('external_id', '=', externalId).executeTakeFirst();
-    },
-
-    async count(orgId: string): Promise<number> {
-      const r = await db
-        .selectFrom('users')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('org_id', '=', orgId)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
-    },
-
     async create(orgId: string, input: UserInput): Promise<UserRow> {
       const row = await db
         .insertInto('users')
@@ -179,10 +167,25 @@ export function usersRepo(db: Executor) {
           calendar_sync_id: input.calendarSyncId ?? null,
           external_id: input.externalId ?? null,
           directory_fields: JSON.stringify(input.directoryFields),
+          // A new user has no lines yet; replaceLines recomputes it when they get some.
+          search_text: userSearchText(
+            {
+              username: input.username.toLowerCase(),
+              first_name: input.firstName,
+              last_name: input.lastName,
+              caller_id: input.callerId ?? null,
+              external_id: input.externalId ?? null,
+              forward_number: input.forwardNumber ?? null,
+              role: input.role,
+              license: input.license,
+              calendar_sync_id: input.calendarSyncId ?? null,
+              directory_fields: input.directoryFields,
+            },
+            [],
+          ),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await refreshSearchText(orgId, row.id);
       return row;
     },
 
@@ -211,7 +214,7 @@ export function usersRepo(db: Executor) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
-      if (row) await refreshSearchText(orgId, id);
+      if (row) await refreshSearchText(orgId, row);
       return row;
     },
 
