@@ -30,7 +30,11 @@ export type Capability =
   | 'directory:moderate'
   | 'contacts:read'
   | 'contacts:write'
-  | 'audit:read';
+  | 'audit:read'
+  | 'organization-limits:write'
+  | 'trunks:manage'
+  | 'registrations:read'
+  | 'cdrs:read';
 
 const ORG_ADMIN: readonly Capability[] = [
   'organization:read',
@@ -53,6 +57,9 @@ const ORG_ADMIN: readonly Capability[] = [
   'contacts:read',
   'contacts:write',
   'audit:read',
+  'trunks:manage',
+  'registrations:read',
+  'cdrs:read',
 ];
 
 // A group admin works only inside the groups its admin groups are given (see `Scope`).
@@ -77,7 +84,8 @@ const GROUP_ADMIN: readonly Capability[] = [
 const USER: readonly Capability[] = ['organization:read'];
 
 export const POLICIES: Readonly<Record<RoleName, readonly Capability[]>> = {
-  provider: ['organizations:list', 'organizations:create', 'organizations:delete', ...ORG_ADMIN],
+  // Limits the provider sells (such as concurrent outbound calls) are not the organization's to raise.
+  provider: ['organizations:list', 'organizations:create', 'organizations:delete', 'organization-limits:write', ...ORG_ADMIN],
   org_admin: ORG_ADMIN,
   group_admin: GROUP_ADMIN,
   full_access: USER,

@@ -29,6 +29,7 @@ async function populatedOrg(api: TestApi): Promise<OrgFixture> {
   const site = ok(await p.post(`${base}/sites`, { name: 'HQ' }), 'site') as { id: string };
   const ranges = ok(await p.get(`${base}/number-ranges`), 'ranges') as { items: { id: string }[] };
   const device = ok(await p.post(`${base}/devices`, { kind: 'softphone', userId: user.id, enabled: true }), 'device') as { id: string };
+  const trunk = ok(await p.post(`${base}/trunks`, { name: 'Carrier', outboundHost: 'sip.carrier.test' }), 'trunk') as { id: string };
   const contact = ok(await p.post(`${base}/contacts`, { firstName: 'Ext', numbers: [{ number: '+4512345678', type: 'work' }] }), 'contact') as { id: string };
   ok(await p.post(`${base}/groups/${group.id}/contacts`, { firstName: 'G', numbers: [{ number: '+4512345679', type: 'work' }] }), 'group contact');
   ok(await p.post(`${base}/users/${user.id}/contacts`, { firstName: 'U', numbers: [{ number: '+4512345670', type: 'work' }] }), 'user contact');
@@ -49,6 +50,7 @@ async function populatedOrg(api: TestApi): Promise<OrgFixture> {
       users: user.id,
       groups: group.id,
       devices: device.id,
+      trunks: trunk.id,
       contacts: contact.id,
       'directory-moderation': moderation.id,
       userId: user.id,

@@ -3,6 +3,7 @@ import { DEFAULT_PASSWORD_COST, hashPassword } from '../api/auth/secrets.ts';
 import { ConfigError, loadConfig, type StartFlags } from './config.ts';
 import { seedDemo } from './demo.ts';
 import { openStore } from './services.ts';
+import { sipAccountsCommand, type SipAccountsFlags } from './sip-accounts-command.ts';
 import { startVaxel } from './start.ts';
 
 const program = new Command();
@@ -55,6 +56,14 @@ withStoreFlags(program.command('demo').description('Seed the demo organization "
     console.log(result.created ? `Demo organization created: ${result.summary}` : `Demo organization already exists (${result.orgId})`);
     for (const line of result.logins) console.log(`  ${line}`);
     await connection.close();
+  });
+
+const sip = program.command('sip').description('The SIP service');
+withStoreFlags(sip.command('accounts').description('List the devices with SIP credentials and their current registrations, per organization'))
+  .option('--org <slug>', 'only this organization')
+  .option('--json', 'print JSON instead of a table')
+  .action(async (flags: StartFlags & SipAccountsFlags) => {
+    process.exitCode = await sipAccountsCommand(loadConfig(flags), flags);
   });
 
 program.parseAsync().catch((err: unknown) => {

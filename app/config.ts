@@ -8,6 +8,15 @@ const envSchema = z.object({
   VAXEL_HTTP_PORT: port.optional(),
   VAXEL_HTTP_HOST: z.string().min(1).optional(),
   VAXEL_SIP_PORT: port.optional(),
+  VAXEL_SIP_HOST: z.string().min(1).optional(),
+  VAXEL_SIP_TLS_PORT: z.union([z.literal('off'), port]).optional(),
+  VAXEL_SIP_WS_PORT: z.union([z.literal('off'), port]).optional(),
+  VAXEL_SIP_NO_ANSWER_SECONDS: z.coerce.number().int().min(5).max(600).optional(),
+  VAXEL_SIP_TRUSTED_ADDRESSES: z
+    .string()
+    .regex(/^[0-9a-fA-F.:/, ]*$/, { message: 'must be a comma-separated list of IP addresses' })
+    .optional(),
+  VAXEL_SIP_DIGEST: z.enum(['SHA-256,MD5', 'MD5,SHA-256', 'MD5', 'SHA-256']).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
@@ -24,6 +33,7 @@ export interface StartFlags {
   httpPort?: string | undefined;
   httpHost?: string | undefined;
   sipPort?: string | undefined;
+  sipHost?: string | undefined;
 }
 
 export interface VaxelConfig {
@@ -32,6 +42,15 @@ export interface VaxelConfig {
   httpPort: number;
   httpHost: string;
   sipPort: number;
+  sip: {
+    host: string;
+    /** UDP and TCP share the SIP port. */
+    tlsPort: number | null;
+    wsPort: number | null;
+    noAnswerSeconds: number;
+    trustedAddresses: string[];
+    digestAlgorithms: Array<'SHA-256' | 'MD5'>;
+  };
   admin: { email: string; password: string } | null;
   cookieSecure: boolean;
   logLevel: string;
@@ -64,6 +83,17 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
     httpPort: flagPort('http-port', flags.httpPort) ?? e.VAXEL_HTTP_PORT ?? 8080,
     httpHost: flags.httpHost ?? e.VAXEL_HTTP_HOST ?? '0.0.0.0',
     sipPort: flagPort('sip-port', flags.sipPort) ?? e.VAXEL_SIP_PORT ?? 5060,
+    sip: {
+      host: flags.sipHost ?? e.VAXEL_SIP_HOST ?? '0.0.0.0',
+      tlsPort: e.VAXEL_SIP_TLS_PORT === 'off' ? null : (e.VAXEL_SIP_TLS_PORT ?? 5061),
+      wsPort: e.VAXEL_SIP_WS_PORT === 'off' ? null : (e.VAXEL_SIP_WS_PORT ?? 5066),
+      noAnswerSeconds: e.VAXEL_SIP_NO_ANSWER_SECONDS ?? 30,
+      trustedAddresses: (e.VAXEL_SIP_TRUSTED_ADDRESSES ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+      digestAlgorithms: (e.VAXEL_SIP_DIGEST ?? 'MD5,SHA-256').split(',') as Array<'SHA-256' | 'MD5'>,
+    },
     admin: e.VAXEL_ADMIN_EMAIL && e.VAXEL_ADMIN_PASSWORD ? { email: e.VAXEL_ADMIN_EMAIL, password: e.VAXEL_ADMIN_PASSWORD } : null,
     cookieSecure: e.VAXEL_COOKIE_SECURE === 'true',
     logLevel: e.VAXEL_LOG_LEVEL ?? 'info',

@@ -8,10 +8,18 @@ import type { Store } from '../store/store.ts';
 import type { VaxelConfig } from './config.ts';
 import { openStore } from './services.ts';
 import { serveWeb } from './web.ts';
+import { startSipService, type SipService } from './sip-service.ts';
 
 export interface RunningVaxel {
   url: string;
+  store: Store;
+  sip: SipService;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where SIP security events go, one JSON line each (default: stdout). */
+  securityLog?: (line: string) => void;
 }
 
 /**
@@ -37,7 +45,7 @@ async function ensureProviderAdmin(store: Store, config: VaxelConfig, log: (s: s
 }
 
 /** Starts Vaxel: store (migrated), HTTP API and portal. */
-export async function startVaxel(config: VaxelConfig, log: (s: string) => void = (s) => console.log(s)): Promise<RunningVaxel> {
+export async function startVaxel(config: VaxelConfig, log: (s: string) => void = (s) => console.log(s), opts: StartOptions = {}): Promise<RunningVaxel> {
   const t0 = performance.now();
   const { store, connection, applied } = await openStore(config);
   if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
@@ -57,17 +65,41 @@ export async function startVaxel(config: VaxelConfig, log: (s: string) => void =
   const port = typeof addr === 'object' && addr ? addr.port : config.httpPort;
   const host = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? 'localhost' : config.httpHost;
   const url = `http://${host}:${port}`;
+  const sip = await startSipService(
+    store,
+    connection.listen,
+    {
+      host: config.sip.host,
+      udpPort: config.sipPort,
+      tcpPort: config.sipPort,
+      tlsPort: config.sip.tlsPort,
+      wsPort: config.sip.wsPort,
+      dataDir: config.dataDir,
+      noAnswerMs: config.sip.noAnswerSeconds * 1000,
+      guard: { trustedAddresses: config.sip.trustedAddresses },
+      algorithms: config.sip.digestAlgorithms,
+    },
+    (event, fields) => logger.warn({ event, ...fields }, event),
+    opts.securityLog ?? ((line) => process.stdout.write(line + '\n')),
+  );
+  const sipEndpoints = sip.server.transport
+    .endpoints()
+    .map((e) => `${e.transport}:${e.port}`)
+    .join(', ');
   log(
     `Vaxel is up in ${Math.round(performance.now() - t0)} ms (store: ${config.store.engine === 'pglite' ? `PGlite in ${config.store.dataDir}` : 'PostgreSQL'})`,
   );
   log(`  Portal:   ${url}/`);
   log(`  API:      ${url}/api/v1  (docs ${url}/api/v1/docs, OpenAPI ${url}/api/v1/openapi.json)`);
   log(`  Health:   ${url}/healthz   Metrics: ${url}/metrics`);
-  log(`  SIP port: ${config.sipPort} (udp/tcp) — configured; the SIP service is not part of this build yet`);
+  log(`  SIP:      ${config.sip.host} ${sipEndpoints} (registrar and B2BUA; list registrations with "npx vaxel sip accounts")`);
   log(`  Log in as the provider admin (see above, or create one: npx vaxel admin create --email you@example.com)`);
   return {
     url,
+    store,
+    sip,
     close: async () => {
+      await sip.close();
       await app.close();
       await connection.close();
     },

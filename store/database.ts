@@ -22,6 +22,8 @@ export interface OrganizationsTable {
   sip_domain: string;
   switchboard_number: string | null;
   show_group_numbers: Generated<boolean>;
+  /** Concurrent outbound trunk calls allowed; 0 = none. */
+  max_outbound_calls: Generated<number>;
   directory_field_names: Json<string[]>;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -116,8 +118,11 @@ export interface DevicesTable {
   firmware: string | null;
   description: string;
   hot_desk: boolean;
+  /** Unique in the organization. */
   sip_username: string | null;
-  sip_password: string | null;
+  /** HA1 digests of username:realm:password (realm = the organization's SIP domain), hex; never the password. */
+  sip_ha1_md5: string | null;
+  sip_ha1_sha256: string | null;
   shown_as: 'analog' | 'desk_phone' | null;
   last_seen_ip: string | null;
   created_at: CreatedAt;
@@ -282,6 +287,68 @@ export interface SchedulesTable {
   updated_at: Timestamp;
 }
 
+export interface SipRegistrationsTable {
+  org_id: string;
+  device_id: string;
+  aor: string;
+  contact: string;
+  instance_id: string | null;
+  reg_id: number | null;
+  call_id: string;
+  cseq: number;
+  q: number | null;
+  expires_at: Date;
+  received_transport: string;
+  received_address: string;
+  received_port: number;
+  user_agent: string;
+  path: Json<string[]>;
+  updated_at: Timestamp;
+}
+
+export type CdrDirection = 'internal' | 'inbound' | 'outbound';
+export type CdrCause = 'answered' | 'busy' | 'no_answer' | 'cancelled' | 'not_found' | 'rejected' | 'failed' | 'unavailable' | 'forbidden' | 'limit_reached';
+export type CdrHangupBy = 'caller' | 'callee' | 'system';
+
+export interface CdrsTable {
+  id: Generated<string>;
+  org_id: string;
+  call_id: string;
+  direction: CdrDirection;
+  from_number: string;
+  from_user_id: string | null;
+  to_number: string;
+  to_user_id: string | null;
+  trunk_id: string | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date;
+  cause: CdrCause;
+  sip_status: number | null;
+  hangup_by: CdrHangupBy | null;
+}
+
+export type TrunkTransport = 'udp' | 'tcp' | 'tls';
+
+export interface TrunksTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  enabled: Generated<boolean>;
+  outbound_host: string;
+  outbound_port: Generated<number>;
+  transport: Generated<TrunkTransport>;
+  register: Generated<boolean>;
+  auth_username: string | null;
+  /** Stored as given: we answer the carrier's digest challenges with it. Never leaves through the API. */
+  auth_password: string | null;
+  from_domain: string | null;
+  inbound_addresses: Json<string[]>;
+  priority: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface OrgDataVersionsTable {
   org_id: string;
   version: number;
@@ -310,6 +377,9 @@ export interface Database {
   api_tokens: ApiTokensTable;
   login_failures: LoginFailuresTable;
   audit_log: AuditLogTable;
+  sip_registrations: SipRegistrationsTable;
+  cdrs: CdrsTable;
+  trunks: TrunksTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { auditRepo } from './repos/audit-repo.ts';
+import { cdrsRepo } from './repos/cdrs-repo.ts';
 import { authRepo } from './repos/auth-repo.ts';
 import { contactsRepo } from './repos/contacts-repo.ts';
 import { devicesRepo } from './repos/devices-repo.ts';
@@ -10,9 +11,12 @@ import type { Executor } from './repos/executor.ts';
 import { groupsRepo } from './repos/groups-repo.ts';
 import { numbersRepo } from './repos/numbers-repo.ts';
 import { organizationsRepo } from './repos/organizations-repo.ts';
+import { registrationsRepo } from './repos/registrations-repo.ts';
 import { settingsRepo } from './repos/settings-repo.ts';
+import { sipAccountsRepo } from './repos/sip-accounts-repo.ts';
 import { sitesRepo } from './repos/sites-repo.ts';
 import { snapshotRepo } from './repos/snapshot-repo.ts';
+import { trunksRepo } from './repos/trunks-repo.ts';
 import { usersRepo } from './repos/users-repo.ts';
 
 function repos(db: Executor) {
@@ -30,6 +34,10 @@ function repos(db: Executor) {
     auth: authRepo(db),
     functionNumbers: functionNumbersRepo(db),
     snapshots: snapshotRepo(db),
+    sipAccounts: sipAccountsRepo(db),
+    registrations: registrationsRepo(db),
+    cdrs: cdrsRepo(db),
+    trunks: trunksRepo(db),
   };
 }
 

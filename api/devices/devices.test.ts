@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sipHa1 } from '../../store/repos/sip-ha1.ts';
 import { createTestOrg, createTestUser, useTestApi, type TestApi, type TestOrg } from '../test-app.ts';
 
 /** An admin group administering Sales, a group admin in it, and a user inside and outside Sales. */
@@ -153,8 +154,10 @@ describe('devices API', () => {
     expect(res.status).toBe(201);
     expect(res.body.sipPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(res.body.hasPassword).toBe(true);
+    const domain = (await api().store.organizations.get(org.orgId))!.sip_domain;
     const stored = await api().store.devices.get(org.orgId, res.body.id);
-    expect(stored?.sip_password).toBe(res.body.sipPassword);
+    expect(stored?.sip_ha1_md5).toBe(sipHa1(res.body.sipUsername, domain, res.body.sipPassword).md5);
+    expect(JSON.stringify(stored)).not.toContain(res.body.sipPassword);
     const reads = [
       await org.provider.get(url(org, `/${res.body.id}`)),
       await org.provider.get(url(org)),
@@ -167,7 +170,98 @@ describe('devices API', () => {
       expect(JSON.stringify(r.body)).not.toContain(res.body.sipPassword);
       expect(JSON.stringify(r.body)).not.toContain('Another-strong-2026');
     }
-    expect((await api().store.devices.get(org.orgId, res.body.id))?.sip_password).toBe('Another-strong-2026');
+    expect((await api().store.devices.get(org.orgId, res.body.id))?.sip_ha1_sha256).toBe(sipHa1(res.body.sipUsername, domain, 'Another-strong-2026').sha256);
+  });
+
+  it('gives desk phones and softphones their own SIP credentials, generated once when only a username is given', async () => {
+    const org = await createTestOrg(api());
+    const u = await createTestUser(api(), org);
+    const domain = (await api().store.organizations.get(org.orgId))!.sip_domain;
+    const desk = await org.provider.post(url(org), {
+      kind: 'desk_phone',
+      mac: '000413ee0001',
+      model: 'Snom D785',
+      sipUsername: 'Reception.1',
+      sipPassword: 'Reception-2026',
+    });
+    expect(desk.status).toBe(201);
+    expect(desk.body).toMatchObject({ sipUsername: 'reception.1', hasPassword: true });
+    expect(desk.body).not.toHaveProperty('sipPassword');
+    expect((await api().store.devices.get(org.orgId, desk.body.id))?.sip_ha1_md5).toBe(sipHa1('reception.1', domain, 'Reception-2026').md5);
+    const soft = await org.provider.post(url(org), { kind: 'softphone', userId: u.id, sipUsername: 'soft_1' });
+    expect(soft.status).toBe(201);
+    expect(soft.body).toMatchObject({
+      sipUsername: 'soft_1',
+      hasPassword: true,
+      sipPassword: expect.stringMatching(/^(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9_-]{24}$/),
+    });
+    const plain = await org.provider.post(url(org), { kind: 'desk_phone', mac: '000413ee0002', model: 'Snom D785' });
+    expect(plain.body).toMatchObject({ sipUsername: null, hasPassword: false });
+    expect((await org.provider.get(url(org, `/${soft.body.id}`))).body).not.toHaveProperty('sipPassword');
+
+    const renamed = await org.provider.patch(url(org, `/${desk.body.id}`), { sipUsername: 'reception-2', sipPassword: 'Reception-2027' });
+    expect(renamed.body).toMatchObject({ sipUsername: 'reception-2', hasPassword: true });
+    expect((await api().store.devices.get(org.orgId, desk.body.id))?.sip_ha1_sha256).toBe(sipHa1('reception-2', domain, 'Reception-2027').sha256);
+    const added = await org.provider.patch(url(org, `/${plain.body.id}`), { sipUsername: 'desk-3', sipPassword: 'Desk-three-2026' });
+    expect(added.body).toMatchObject({ sipUsername: 'desk-3', hasPassword: true });
+    const removed = await org.provider.patch(url(org, `/${soft.body.id}`), { sipUsername: null });
+    expect(removed.body).toMatchObject({ sipUsername: null, hasPassword: false });
+    const sameName = await org.provider.post(url(org), { kind: 'desk_phone', mac: '000413ee0003', model: 'Snom D785', sipUsername: 'DESK-3' });
+    expect(sameName.status).toBe(409);
+    expect(sameName.body.error).toMatchObject({ code: 'duplicate', field: 'sipUsername' });
+    const other = await createTestOrg(api());
+    const elsewhere = await other.provider.post(`/api/v1/organizations/${other.orgId}/devices`, {
+      kind: 'desk_phone',
+      mac: '000413ee0004',
+      model: 'Snom D785',
+      sipUsername: 'desk-3',
+    });
+    expect(elsewhere.status).toBe(201);
+    const audit = JSON.stringify(await api().store.audit.list(org.orgId, { limit: 100, offset: 0 }));
+    for (const secret of ['Reception-2026', 'Reception-2027', 'Desk-three-2026', soft.body.sipPassword as string]) expect(audit).not.toContain(secret);
+  });
+
+  it('refuses SIP credentials that do not fit together and names the field', async () => {
+    const org = await createTestOrg(api());
+    const u = await createTestUser(api(), org);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ kind: 'desk_phone', mac: '000413ef0001', model: 'Snom D785', sipPassword: 'Lonely-pass-2026' }, 'sipUsername'],
+      [{ kind: 'softphone', userId: u.id, sipUsername: 'x'.repeat(65) }, 'sipUsername'],
+      [{ kind: 'softphone', userId: u.id, sipUsername: 'ab@c' }, 'sipUsername'],
+      [{ kind: 'softphone', userId: u.id, sipUsername: '' }, 'sipUsername'],
+      [{ kind: 'softphone', userId: u.id, sipUsername: 'soft', sipPassword: 'onlyletterslong' }, 'sipPassword'],
+      [{ kind: 'softphone', userId: u.id, sipUsername: 'soft', sipPassword: '123456789012345' }, 'sipPassword'],
+      [{ kind: 'sip_account', userId: u.id, shownAs: 'analog' }, 'sipUsername'],
+      [{ kind: 'mobile', userId: u.id, number: '+4520000301', sipUsername: 'mob' }, 'sipUsername'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await org.provider.post(url(org), body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.field, JSON.stringify(body)).toBe(field);
+    }
+    const desk = await org.provider.post(url(org), {
+      kind: 'desk_phone',
+      mac: '000413ef0002',
+      model: 'Snom D785',
+      sipUsername: 'desk-a',
+      sipPassword: 'Desk-a-pass-2026',
+    });
+    const bare = await org.provider.post(url(org), { kind: 'desk_phone', mac: '000413ef0003', model: 'Snom D785' });
+    const fax = await org.provider.post(url(org), { kind: 'sip_account', userId: u.id, sipUsername: 'fax-a', shownAs: 'analog' });
+    const patches: [string, Record<string, unknown>, string][] = [
+      [desk.body.id, { sipUsername: 'desk-b' }, 'sipPassword'],
+      [desk.body.id, { sipUsername: null, sipPassword: 'Desk-b-pass-2026' }, 'sipPassword'],
+      [bare.body.id, { sipPassword: 'Desk-b-pass-2026' }, 'sipUsername'],
+      [bare.body.id, { sipUsername: 'desk-c' }, 'sipPassword'],
+      [fax.body.id, { sipUsername: null }, 'sipUsername'],
+      [fax.body.id, { sipUsername: 'fax-b' }, 'sipPassword'],
+    ];
+    for (const [id, body, field] of patches) {
+      const res = await org.provider.patch(url(org, `/${id}`), body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.field, JSON.stringify(body)).toBe(field);
+    }
+    expect((await org.provider.get(url(org, `/${desk.body.id}`))).body).toMatchObject({ sipUsername: 'desk-a', hasPassword: true });
   });
 
   it('changes only the fields of the device kind and reads, updates and deletes it', async () => {

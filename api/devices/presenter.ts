@@ -15,6 +15,11 @@ export function presentInvitation(d: Pick<DeviceRow, 'invitation_state' | 'invit
   return { state: d.invitation_state, invitedAt: d.invited_at, inUseSince: d.in_use_since };
 }
 
+/** A device's SIP account, if it has one; the password is write-only (only its digests are stored). */
+function sipCredentials(d: DeviceRow) {
+  return { sipUsername: d.sip_username, hasPassword: d.sip_ha1_md5 !== null };
+}
+
 /** The public shape of a device; the SIP password is write-only and never leaves the store. */
 export function presentDevice(d: DeviceRow, owner?: DeviceOwner) {
   const common = {
@@ -27,7 +32,7 @@ export function presentDevice(d: DeviceRow, owner?: DeviceOwner) {
   };
   switch (d.kind) {
     case 'softphone':
-      return { ...common, enabled: d.enabled };
+      return { ...common, enabled: d.enabled, ...sipCredentials(d) };
     case 'mobile':
       return {
         ...common,
@@ -49,9 +54,10 @@ export function presentDevice(d: DeviceRow, owner?: DeviceOwner) {
         // Filled from the registrar once the SIP layer reports registrations.
         registered: false,
         lastSeenIp: d.last_seen_ip,
+        ...sipCredentials(d),
       };
     case 'sip_account':
-      return { ...common, sipUsername: d.sip_username, shownAs: d.shown_as, hasPassword: d.sip_password !== null && d.sip_password !== '' };
+      return { ...common, shownAs: d.shown_as, ...sipCredentials(d) };
   }
 }
 

@@ -30,21 +30,23 @@ export const deskPhoneModel = z
     return model;
   });
 
-/** SIP user part of a third-party SIP account: unique in the installation, lower-cased. */
+/** SIP username of a device (the user part of its address): unique in the organization, lower-cased. */
 export const sipUsername = z
   .string()
   .trim()
   .toLowerCase()
-  .min(3)
+  .min(1)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'must be letters, digits, dots, dashes and underscores' });
+  .regex(/^[a-z0-9._-]+$/, { message: 'must be letters, digits, dots, dashes and underscores' });
 
-/** A SIP password an administrator sets: long enough to resist guessing over the internet. */
+/** A SIP password an administrator sets: long enough to resist guessing over the internet. Write-only: stored as digests. */
 export const sipPassword = z
   .string()
   .min(12, { message: 'must be at least 12 characters' })
   .max(128)
-  .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' });
+  .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
+  .regex(/[A-Za-z]/, { message: 'must contain letters and digits' })
+  .regex(/[0-9]/, { message: 'must contain letters and digits' });
 
 // Control characters (NUL above all, which PostgreSQL cannot store) have no place in a label.
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -64,6 +66,9 @@ export const softphoneCreate = z.strictObject({
   kind: z.literal('softphone'),
   userId: uuid,
   enabled: z.boolean().optional(),
+  /** With SIP credentials the softphone registers as its own account; a password is generated (and returned once) when omitted. */
+  sipUsername: sipUsername.optional(),
+  sipPassword: sipPassword.optional(),
 });
 
 export const mobileCreate = z.strictObject({
@@ -84,6 +89,8 @@ export const deskPhoneCreate = z.strictObject({
   /** The user on line key 1; null or absent leaves the phone unassigned. */
   userId: uuid.nullable().optional(),
   hotDesk: z.boolean().optional(),
+  sipUsername: sipUsername.optional(),
+  sipPassword: sipPassword.optional(),
 });
 
 export const sipAccountCreate = z.strictObject({
@@ -112,7 +119,8 @@ export const deviceUpdate = z.strictObject({
   firmware: firmware.nullable().optional(),
   description: description.optional(),
   hotDesk: z.boolean().optional(),
-  sipUsername: sipUsername.optional(),
+  /** null removes a desk phone's or softphone's SIP credentials; a new username needs a new password. */
+  sipUsername: sipUsername.nullable().optional(),
   sipPassword: sipPassword.optional(),
   shownAs: shownAs.optional(),
 });
@@ -120,9 +128,9 @@ export type DeviceUpdateBody = z.infer<typeof deviceUpdate>;
 
 /** The fields each kind has, besides `kind` itself. */
 export const FIELDS_OF_KIND: Readonly<Record<(typeof DEVICE_KINDS)[number], readonly (keyof DeviceUpdateBody)[]>> = {
-  softphone: ['userId', 'enabled'],
+  softphone: ['userId', 'enabled', 'sipUsername', 'sipPassword'],
   mobile: ['userId', 'number', 'mobileClientLicense', 'mobileProfile', 'mobileVoipAllowed'],
-  desk_phone: ['userId', 'mac', 'model', 'firmware', 'description', 'hotDesk'],
+  desk_phone: ['userId', 'mac', 'model', 'firmware', 'description', 'hotDesk', 'sipUsername', 'sipPassword'],
   sip_account: ['userId', 'sipUsername', 'sipPassword', 'shownAs'],
 };
 

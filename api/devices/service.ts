@@ -10,9 +10,12 @@ import { scopeHasUser, type Access } from '../policies.ts';
 import { presentDevice, presentDevices, presentInvitation, type DeviceView } from './presenter.ts';
 import { FIELDS_OF_KIND, type DeviceCreateBody, type DeviceUpdateBody } from './schemas.ts';
 
-/** A strong SIP password: 144 random bits, 24 URL-safe characters. */
+/** A strong SIP password: 144 random bits, 24 URL-safe characters, with letters and digits like one an admin must choose. */
 export function generateSipPassword(): string {
-  return randomBytes(18).toString('base64url');
+  for (;;) {
+    const p = randomBytes(18).toString('base64url');
+    if (/[A-Za-z]/.test(p) && /[0-9]/.test(p)) return p;
+  }
 }
 
 /** Maps the store's unique constraints on devices to 409s naming the field (`prefix` for import rows). */
@@ -20,7 +23,7 @@ export function rethrowDeviceConflict(err: unknown, prefix = ''): never {
   const c = uniqueViolation(err);
   if (c?.includes('devices_one_softphone')) throw new AppError('duplicate', 'This user already has a softphone', `${prefix}userId`);
   if (c?.includes('devices_one_sip_account')) throw new AppError('duplicate', 'This user already has a third-party SIP account', `${prefix}userId`);
-  if (c?.includes('sip_username')) throw new AppError('duplicate', 'This SIP username is already in use', `${prefix}sipUsername`);
+  if (c?.includes('sip_username')) throw new AppError('duplicate', 'Another device of the organization already has this SIP username', `${prefix}sipUsername`);
   if (c?.includes('mac')) throw new AppError('duplicate', 'A phone with this MAC address is already registered', `${prefix}mac`);
   throw err;
 }
@@ -78,6 +81,18 @@ export interface CreatedDevice {
   generatedSipPassword?: string | undefined;
 }
 
+/**
+ * Optional SIP credentials of a softphone or desk phone: a password needs a username, and a
+ * username without a password gets a generated one (returned once).
+ */
+function optionalCredentials(body: { sipUsername?: string | undefined; sipPassword?: string | undefined }) {
+  if (body.sipPassword !== undefined && body.sipUsername === undefined)
+    throw new AppError('validation_failed', 'A SIP password needs a SIP username', 'sipUsername');
+  if (body.sipUsername === undefined) return { input: {}, generated: undefined };
+  const generated = body.sipPassword === undefined ? generateSipPassword() : undefined;
+  return { input: { sipUsername: body.sipUsername, sipPassword: body.sipPassword ?? generated }, generated };
+}
+
 /** Creates a device of any kind inside the caller's transaction. */
 export async function createDevice(repos: Repos, access: Access, body: DeviceCreateBody): Promise<CreatedDevice> {
   const { orgId } = access;
@@ -85,9 +100,12 @@ export async function createDevice(repos: Repos, access: Access, body: DeviceCre
   let input: DeviceInput;
   let generated: string | undefined;
   switch (body.kind) {
-    case 'softphone':
-      input = { kind: 'softphone', userId: body.userId, enabled: body.enabled ?? true };
+    case 'softphone': {
+      const sip = optionalCredentials(body);
+      generated = sip.generated;
+      input = { kind: 'softphone', userId: body.userId, enabled: body.enabled ?? true, ...sip.input };
       break;
+    }
     case 'mobile':
       input = {
         kind: 'mobile',
@@ -99,8 +117,10 @@ export async function createDevice(repos: Repos, access: Access, body: DeviceCre
         mobileVoipAllowed: body.mobileVoipAllowed ?? true,
       };
       break;
-    case 'desk_phone':
+    case 'desk_phone': {
       if (!body.userId) requireOrganizationForUnassigned(access);
+      const sip = optionalCredentials(body);
+      generated = sip.generated;
       input = {
         kind: 'desk_phone',
         userId: body.userId ?? null,
@@ -109,8 +129,10 @@ export async function createDevice(repos: Repos, access: Access, body: DeviceCre
         firmware: body.firmware ?? null,
         description: body.description ?? '',
         hotDesk: body.hotDesk ?? false,
+        ...sip.input,
       };
       break;
+    }
     case 'sip_account':
       generated = body.sipPassword === undefined ? generateSipPassword() : undefined;
       input = { kind: 'sip_account', userId: body.userId, sipUsername: body.sipUsername, sipPassword: body.sipPassword ?? generated, shownAs: body.shownAs };
@@ -147,6 +169,7 @@ export async function updateDevice(repos: Repos, access: Access, id: string, bod
     }
   }
   if (fields.number !== undefined) patch.number = await checkMobileNumber(repos, orgId, fields.number, id);
+  checkCredentialChange(before, fields, patch);
   let row: DeviceRow | undefined;
   try {
     row = await repos.devices.update(orgId, id, patch);
@@ -157,6 +180,23 @@ export async function updateDevice(repos: Repos, access: Access, id: string, bod
   const [viewBefore, after] = await Promise.all([presentOne(repos, orgId, before), presentOne(repos, orgId, row)]);
   await audit(repos, access.principal, orgId, 'device.update', { type: 'device', id }, viewBefore, after);
   return after;
+}
+
+/**
+ * The stored digests bind the username, so a new username comes with a new password; null removes
+ * the credentials of a softphone or desk phone (a third-party SIP account always has them).
+ */
+function checkCredentialChange(before: DeviceRow, fields: Omit<DeviceUpdateBody, 'kind'>, patch: Partial<DeviceInput>): void {
+  if (fields.sipUsername === null) {
+    if (before.kind === 'sip_account') throw new AppError('validation_failed', 'A third-party SIP account always has a SIP username', 'sipUsername');
+    if (fields.sipPassword !== undefined) throw new AppError('validation_failed', 'A SIP password needs a SIP username', 'sipPassword');
+    patch.sipPassword = null;
+    return;
+  }
+  const username = fields.sipUsername ?? before.sip_username;
+  if (fields.sipPassword !== undefined && username === null) throw new AppError('validation_failed', 'A SIP password needs a SIP username', 'sipUsername');
+  if (fields.sipUsername !== undefined && fields.sipUsername !== before.sip_username && fields.sipPassword === undefined)
+    throw new AppError('validation_failed', 'A new SIP username needs a new SIP password (the stored password digest includes the username)', 'sipPassword');
 }
 
 /** Removes a device from the organization. */

@@ -11,6 +11,7 @@ export function presentOrganization(o: Organization) {
     sipDomain: o.sip_domain,
     switchboardNumber: o.switchboard_number,
     showGroupNumbers: o.show_group_numbers,
+    maxOutboundCalls: o.max_outbound_calls,
     directoryFields: o.directory_field_names.map((fieldName, i) => ({ field: i + 1, name: fieldName, searchable: i < 3 })),
     createdAt: o.created_at,
     updatedAt: o.updated_at,

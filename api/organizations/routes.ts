@@ -1,8 +1,9 @@
 import { audit } from '../audit.ts';
 import { requirePrincipal } from '../auth/authenticate.ts';
 import type { ApiContext, ZApp } from '../context.ts';
+import { roleOf } from '../auth/principal.ts';
 import { AppError, notFound } from '../errors.ts';
-import { authorize, authorizeProvider } from '../policies.ts';
+import { authorize, authorizeProvider, roleCan } from '../policies.ts';
 import { listQuery, orgParams, page } from '../schemas/common.ts';
 import { uniqueViolation } from '../../store/repos/executor.ts';
 import { presentOrganization } from './presenter.ts';
@@ -64,11 +65,24 @@ export function registerOrganizationRoutes(app: ZApp, ctx: ApiContext): void {
       const p = requirePrincipal(request);
       const { orgId } = request.params;
       await authorize(ctx.store, p, orgId, 'organization:update');
+      if (request.body.maxOutboundCalls !== undefined && !roleCan(roleOf(p), 'organization-limits:write'))
+        throw new AppError('forbidden', 'Only the provider sets the number of concurrent outbound calls', 'maxOutboundCalls');
       const org = await ctx.store
         .transaction(async (tx) => {
           const before = await tx.organizations.get(orgId);
           if (!before) throw notFound('Organization');
           const after = await tx.organizations.update(orgId, request.body);
+          // Counted after the update, which holds the row lock that device credential writes wait
+          // for: no device can get a digest with the old domain in between.
+          if (after && after.sip_domain !== before.sip_domain) {
+            const n = await tx.devices.countWithSipCredentials(orgId);
+            if (n > 0)
+              throw new AppError(
+                'conflict',
+                `sipDomain cannot change while ${n} device${n === 1 ? ' has' : 's have'} SIP credentials: their stored password digests include the domain. Remove the credentials first`,
+                'sipDomain',
+              );
+          }
           await audit(tx, p, orgId, 'organization.update', { type: 'organization', id: orgId }, before, after);
           return after;
         })

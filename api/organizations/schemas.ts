@@ -26,6 +26,8 @@ export const organizationCreate = z.strictObject({
   switchboardNumber: phoneNumber.nullable().optional(),
   showGroupNumbers: z.boolean().optional(),
   directoryFieldNames: directoryFieldNames.optional(),
+  /** Concurrent outbound trunk calls; 0 = no outbound calls. Only provider admins set it. */
+  maxOutboundCalls: z.number().int().min(0).max(10_000).optional(),
 });
 
 export const organizationUpdate = organizationCreate.partial();

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { Store } from '../store.ts';
 import { describeEachEngine, uniqueSuffix } from '../test-engines.ts';
 import { uniqueViolation } from './executor.ts';
+import { sipHa1 } from './sip-ha1.ts';
 
 async function orgWithUser(store: Store) {
   const s = uniqueSuffix();
@@ -50,7 +51,12 @@ describeEachEngine('devices repository', (get) => {
     });
     expect(mobile).toMatchObject({ invitation_state: 'not_invited', number: '+4520123456', mobile_voip_allowed: true });
     expect(desk).toMatchObject({ user_id: null, hot_desk: true, description: 'Reception' });
-    expect(sip.sip_password).toBe('secret-secret');
+    const domain = (await store.organizations.get(a.orgId))!.sip_domain;
+    expect(sip).toMatchObject({
+      sip_ha1_md5: sipHa1(`fax-${a.s}`, domain, 'secret-secret').md5,
+      sip_ha1_sha256: sipHa1(`fax-${a.s}`, domain, 'secret-secret').sha256,
+    });
+    expect(JSON.stringify(sip)).not.toContain('secret-secret');
     expect((await store.devices.ofUser(a.orgId, a.userId)).map((d) => d.id).sort()).toEqual([soft.id, mobile.id, sip.id].sort());
     expect(await store.devices.get(b.orgId, desk.id)).toBeUndefined();
     expect(await store.devices.update(b.orgId, desk.id, { description: 'x' })).toBeUndefined();
@@ -60,7 +66,7 @@ describeEachEngine('devices repository', (get) => {
     expect(await store.devices.findMobileByNumber(b.orgId, '+4520123456')).toBeUndefined();
   });
 
-  it('keeps one softphone and one SIP account per user, and MACs and SIP usernames unique in the installation', async () => {
+  it('keeps one softphone and one SIP account per user, SIP usernames unique in the organization and MACs in the installation', async () => {
     const { store } = get();
     const a = await orgWithUser(store);
     const b = await orgWithUser(store);
@@ -72,10 +78,10 @@ describeEachEngine('devices repository', (get) => {
       .create(a.orgId, { kind: 'sip_account', userId: a.userId, sipUsername: `sip2-${a.s}`, shownAs: 'desk_phone' })
       .catch((e: unknown) => e);
     expect(uniqueViolation(second)).toContain('devices_one_sip_account');
-    const sameName = await store.devices
-      .create(b.orgId, { kind: 'sip_account', userId: b.userId, sipUsername: `sip-${a.s}`, shownAs: 'analog' })
-      .catch((e: unknown) => e);
+    const sameName = await store.devices.create(a.orgId, { kind: 'desk_phone', mac: freshMac(), sipUsername: `sip-${a.s}` }).catch((e: unknown) => e);
     expect(uniqueViolation(sameName)).toContain('sip_username');
+    const otherOrg = await store.devices.create(b.orgId, { kind: 'sip_account', userId: b.userId, sipUsername: `sip-${a.s}`, shownAs: 'analog' });
+    expect(otherOrg.sip_username).toBe(`sip-${a.s}`);
     const mac = freshMac();
     await store.devices.create(a.orgId, { kind: 'desk_phone', mac, model: 'Snom D735' });
     const sameMac = await store.devices.create(b.orgId, { kind: 'desk_phone', mac, model: 'Snom D735' }).catch((e: unknown) => e);
@@ -134,6 +140,30 @@ describeEachEngine('devices repository', (get) => {
     expect(await store.devices.markInvited(b.orgId, [m1.id], at)).toBe(0);
     expect((await store.devices.getMany(a.orgId, [m1.id, soft.id])).length).toBe(2);
     expect(await store.devices.getMany(b.orgId, [m1.id])).toEqual([]);
+  });
+
+  it('makes new digests with a new password, drops them with a new username alone or a null password, and counts devices with credentials', async () => {
+    const { store } = get();
+    const a = await orgWithUser(store);
+    const domain = (await store.organizations.get(a.orgId))!.sip_domain;
+    const desk = await store.devices.create(a.orgId, { kind: 'desk_phone', mac: freshMac(), sipUsername: `desk-${a.s}`, sipPassword: 'Desk-password-1' });
+    const soft = await store.devices.create(a.orgId, { kind: 'softphone', userId: a.userId });
+    expect(desk.sip_ha1_md5).toBe(sipHa1(`desk-${a.s}`, domain, 'Desk-password-1').md5);
+    expect(await store.devices.countWithSipCredentials(a.orgId)).toBe(1);
+    const renamed = await store.devices.update(a.orgId, desk.id, { sipUsername: `desk2-${a.s}`, sipPassword: 'Desk-password-2' });
+    expect(renamed).toMatchObject({ sip_ha1_sha256: sipHa1(`desk2-${a.s}`, domain, 'Desk-password-2').sha256 });
+    const repassword = await store.devices.update(a.orgId, desk.id, { sipPassword: 'Desk-password-3' });
+    expect(repassword?.sip_ha1_md5).toBe(sipHa1(`desk2-${a.s}`, domain, 'Desk-password-3').md5);
+    expect((await store.devices.update(a.orgId, desk.id, { description: 'x' }))?.sip_ha1_md5).toBe(repassword?.sip_ha1_md5);
+    expect((await store.devices.update(a.orgId, desk.id, { sipUsername: `desk2-${a.s}` }))?.sip_ha1_md5).toBe(repassword?.sip_ha1_md5);
+    const stale = await store.devices.update(a.orgId, desk.id, { sipUsername: `desk3-${a.s}` });
+    expect(stale).toMatchObject({ sip_username: `desk3-${a.s}`, sip_ha1_md5: null, sip_ha1_sha256: null });
+    await store.devices.update(a.orgId, soft.id, { sipUsername: `soft-${a.s}`, sipPassword: 'Soft-password-1' });
+    expect(await store.devices.countWithSipCredentials(a.orgId)).toBe(1);
+    const cleared = await store.devices.update(a.orgId, soft.id, { sipPassword: null });
+    expect(cleared).toMatchObject({ sip_username: `soft-${a.s}`, sip_ha1_md5: null });
+    expect(await store.devices.countWithSipCredentials(a.orgId)).toBe(0);
+    await expect(store.devices.create(a.orgId, { kind: 'softphone', userId: a.userId, sipPassword: 'No-username-1' })).rejects.toThrow(/username/);
   });
 
   it('keeps desk phones but drops personal devices when their user is deleted', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DeviceKind, DeviceRow } from '../database.ts';
+import { sipHa1 } from './sip-ha1.ts';
 import { likePattern, sortColumn, type Executor, type ListQuery, type Page, pageOf } from './executor.ts';
 
 export interface DeviceInput {
@@ -16,6 +17,7 @@ export interface DeviceInput {
   description?: string | undefined;
   hotDesk?: boolean | undefined;
   sipUsername?: string | null | undefined;
+  /** Not stored: turned into the HA1 digests with the username and the organization's SIP domain. Null removes them. */
   sipPassword?: string | null | undefined;
   shownAs?: 'analog' | 'desk_phone' | null | undefined;
 }
@@ -44,13 +46,28 @@ function toColumns(input: Partial<DeviceInput>) {
     ...(input.description !== undefined && { description: input.description }),
     ...(input.hotDesk !== undefined && { hot_desk: input.hotDesk }),
     ...(input.sipUsername !== undefined && { sip_username: input.sipUsername }),
-    ...(input.sipPassword !== undefined && { sip_password: input.sipPassword }),
     ...(input.shownAs !== undefined && { shown_as: input.shownAs }),
   };
 }
 
 /** Device records of one organization: softphones, mobiles, desk phones and third-party SIP accounts. */
 export function devicesRepo(db: Executor) {
+  /**
+   * The organization's SIP domain (the digest realm), read with a share lock: a concurrent change of
+   * the domain waits for this transaction, and this one for it, so no digest is made with a stale realm.
+   */
+  async function realmOf(orgId: string): Promise<string> {
+    const org = await db.selectFrom('organizations').select('sip_domain').where('id', '=', orgId).forShare().executeTakeFirst();
+    if (!org) throw new Error(`organization ${orgId} does not exist`);
+    return org.sip_domain;
+  }
+
+  async function digests(orgId: string, username: string | null | undefined, password: string): Promise<{ sip_ha1_md5: string; sip_ha1_sha256: string }> {
+    if (!username) throw new Error('a SIP password needs a SIP username');
+    const h = sipHa1(username, await realmOf(orgId), password);
+    return { sip_ha1_md5: h.md5, sip_ha1_sha256: h.sha256 };
+  }
+
   return {
     async list(orgId: string, query: DeviceListQuery): Promise<Page<DeviceRow>> {
       let base = db.selectFrom('devices').where('org_id', '=', orgId);
@@ -109,6 +126,7 @@ export function devicesRepo(db: Executor) {
         .executeTakeFirst();
     },
     async create(orgId: string, input: DeviceInput): Promise<DeviceRow> {
+      const ha1 = input.sipPassword ? await digests(orgId, input.sipUsername, input.sipPassword) : { sip_ha1_md5: null, sip_ha1_sha256: null };
       return db
         .insertInto('devices')
         .values({
@@ -127,16 +145,28 @@ export function devicesRepo(db: Executor) {
           description: input.description ?? '',
           hot_desk: input.hotDesk ?? false,
           sip_username: input.sipUsername ?? null,
-          sip_password: input.sipPassword ?? null,
+          ...ha1,
           shown_as: input.shownAs ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
     },
+    /**
+     * A new password makes new digests; a new username without one drops the old digests, which
+     * were made with the old username and would never match again.
+     */
     async update(orgId: string, id: string, patch: Partial<DeviceInput>): Promise<DeviceRow | undefined> {
+      let ha1: { sip_ha1_md5: string | null; sip_ha1_sha256: string | null } | undefined;
+      if (patch.sipUsername !== undefined || patch.sipPassword !== undefined) {
+        const current = await db.selectFrom('devices').select('sip_username').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+        if (!current) return undefined;
+        const username = patch.sipUsername !== undefined ? patch.sipUsername : current.sip_username;
+        if (patch.sipPassword) ha1 = await digests(orgId, username, patch.sipPassword);
+        else if (patch.sipPassword === null || username !== current.sip_username) ha1 = { sip_ha1_md5: null, sip_ha1_sha256: null };
+      }
       return db
         .updateTable('devices')
-        .set({ ...toColumns(patch), updated_at: sql`now()` })
+        .set({ ...toColumns(patch), ...ha1, updated_at: sql`now()` })
         .where('org_id', '=', orgId)
         .where('id', '=', id)
         .returningAll()
@@ -153,6 +183,16 @@ export function devicesRepo(db: Executor) {
         .where('invitation_state', '!=', 'in_use')
         .executeTakeFirst();
       return Number(res.numUpdatedRows);
+    },
+    /** How many devices have SIP digests, which bind the organization's SIP domain. */
+    async countWithSipCredentials(orgId: string): Promise<number> {
+      const row = await db
+        .selectFrom('devices')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', orgId)
+        .where('sip_ha1_md5', 'is not', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     async delete(orgId: string, id: string): Promise<boolean> {
       const res = await db.deleteFrom('devices').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();

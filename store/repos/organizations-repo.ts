@@ -11,6 +11,8 @@ export interface OrganizationInput {
   switchboardNumber?: string | null | undefined;
   showGroupNumbers?: boolean | undefined;
   directoryFieldNames?: string[] | undefined;
+  /** Concurrent outbound trunk calls; 0 = none. */
+  maxOutboundCalls?: number | undefined;
 }
 
 const SORTS = { name: 'name', slug: 'slug', created_at: 'created_at' } as const;
@@ -53,6 +55,7 @@ export function organizationsRepo(db: Executor) {
         switchboard_number: input.switchboardNumber ?? null,
         show_group_numbers: input.showGroupNumbers ?? false,
         directory_field_names: JSON.stringify(input.directoryFieldNames ?? ['Field 1', 'Field 2', 'Field 3', 'Field 4', 'Field 5', 'Field 6']),
+        ...(input.maxOutboundCalls !== undefined && { max_outbound_calls: input.maxOutboundCalls }),
       };
       return db.insertInto('organizations').values(row).returningAll().executeTakeFirstOrThrow();
     },
@@ -69,6 +72,7 @@ export function organizationsRepo(db: Executor) {
           ...(patch.switchboardNumber !== undefined && { switchboard_number: patch.switchboardNumber }),
           ...(patch.showGroupNumbers !== undefined && { show_group_numbers: patch.showGroupNumbers }),
           ...(patch.directoryFieldNames !== undefined && { directory_field_names: JSON.stringify(patch.directoryFieldNames) }),
+          ...(patch.maxOutboundCalls !== undefined && { max_outbound_calls: patch.maxOutboundCalls }),
           updated_at: sql`now()`,
         })
         .where('id', '=', orgId)

@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.ts';
+import type { RegistrationKey, RegistrationRow } from '../store/repos/registrations-repo.ts';
+import type { CdrInsert } from '../store/repos/cdrs-repo.ts';
+import { OrganizationNotFoundError } from '../store/repos/sip-accounts-repo.ts';
+import { SipServer, type SipServerOptions } from '../sip/sip-server.ts';
+import { SipDirectory, buildSipOrg, type SipOrgSnapshot } from '../sip/directory.ts';
+import type { Binding, BindingSink } from '../sip/registrar/location.ts';
+import type { CallRecord, CdrSink } from '../sip/b2bua/call-types.ts';
+
+export interface SipServiceConfig {
+  host: string;
+  udpPort: number | null;
+  tcpPort: number | null;
+  tlsPort: number | null;
+  wsPort: number | null;
+  dataDir: string | null;
+  noAnswerMs?: number;
+  guard?: SipServerOptions['guard'];
+  algorithms?: SipServerOptions['algorithms'];
+  /** How often bindings and CDRs are written behind (ms). */
+  flushMs?: number;
+}
+
+export interface SipService {
+  server: SipServer;
+  /** Writes every pending binding and CDR now. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Listen = (channel: string, onMessage: (payload: string) => void, onGap: () => void) => Promise<void>;
+
+/**
+ * Runs the SIP service on the store: the directory of organizations is loaded at start and
+ * reloaded when an organization's configuration changes (NOTIFY vaxel_org_data); bindings and
+ * CDRs are written behind in batches, so a REGISTER or a hang-up never waits for the database.
+ * A crash loses at most `flushMs` of them: phones re-register, and a CDR lost is a call's record
+ * — accepted for now and stated in docs/decisions.md.
+ */
+export async function startSipService(
+  store: Store,
+  listen: Listen | null,
+  config: SipServiceConfig,
+  log: (event: string, fields: Record<string, unknown>) => void,
+  securityLog: (line: string) => void,
+): Promise<SipService> {
+  const directory = new SipDirectory();
+  const loadOrg = async (orgId: string) => {
+    try {
+      const snap = (await store.sipAccounts.loadOrg(orgId)) as unknown as SipOrgSnapshot;
+      directory.put(buildSipOrg(snap));
+    } catch (err) {
+      if (err instanceof OrganizationNotFoundError) directory.remove(orgId);
+      else throw err;
+    }
+  };
+  const orgs = await store.sipAccounts.listOrgIdsAndDomains();
+  for (const o of orgs) await loadOrg(o.id);
+
+  const bindings = new BindingWriter(store);
+  const cdrs = new CdrWriter(store);
+  const opts: SipServerOptions = {
+    transport: {
+      host: config.host,
+      udpPort: config.udpPort,
+      tcpPort: config.tcpPort,
+      tlsPort: config.tlsPort,
+      wsPort: config.wsPort,
+      ...(config.tlsPort !== null && config.dataDir ? { tls: { dataDir: config.dataDir } } : {}),
+    },
+    directory,
+    nonceSecret: randomBytes(32),
+    bindings,
+    cdr: cdrs,
+    ...(config.noAnswerMs !== undefined ? { noAnswerMs: config.noAnswerMs } : {}),
+    ...(config.guard !== undefined ? { guard: config.guard } : {}),
+    ...(config.algorithms ? { algorithms: config.algorithms } : {}),
+    securityLog,
+    log,
+  };
+  const server = new SipServer(opts);
+
+  // Restore persisted bindings before the first REGISTER can arrive.
+  const now = new Date();
+  for (const o of orgs) {
+    for (const r of await store.registrations.loadUnexpired(o.id, now)) {
+      server.location.restore(fromRow(r), now.getTime());
+    }
+  }
+  await server.start();
+
+  let reloading = Promise.resolve();
+  const pending = new Set<string>();
+  let scheduled = false;
+  const reload = (orgId: string | null) => {
+    if (orgId) pending.add(orgId);
+    else for (const o of directory.all()) pending.add(o.id);
+    if (scheduled) return;
+    scheduled = true;
+    // Coalesce bursts (a CSV import touches one organization thousands of times).
+    setTimeout(() => {
+      scheduled = false;
+      const ids = [...pending];
+      pending.clear();
+      reloading = reloading
+        .then(async () => {
+          for (const id of ids) await loadOrg(id);
+          server.directoryChanged();
+        })
+        .catch((err: unknown) => log('sip_directory_reload_failed', { error: err instanceof Error ? err.message : String(err) }));
+    }, 50);
+  };
+  if (listen) {
+    await listen(
+      'vaxel_org_data',
+      (orgId) => reload(orgId),
+      () => reload(null),
+    );
+  }
+  const flushMs = config.flushMs ?? 1000;
+  const flush = async () => {
+    await bindings.flush();
+    await cdrs.flush();
+  };
+  let flushing: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (flushing) return;
+    flushing = flush()
+      .catch((err: unknown) => log('sip_flush_failed', { error: err instanceof Error ? err.message : String(err) }))
+      .finally(() => {
+        flushing = null;
+      });
+  }, flushMs);
+  const expiryTimer = setInterval(() => {
+    void store.registrations.deleteExpired(new Date()).catch(() => {});
+  }, 60_000);
+  return {
+    server,
+    flush: async () => {
+      if (flushing) await flushing;
+      await flush();
+    },
+    close: async () => {
+      clearInterval(timer);
+      clearInterval(expiryTimer);
+      await server.close();
+      await reloading;
+      if (flushing) await flushing;
+      await flush();
+    },
+  };
+}
+
+/** Bindings changed since the last flush, last change per binding wins. */
+class BindingWriter implements BindingSink {
+  private changed = new Map<string, Binding | RegistrationKey>();
+
+  constructor(private readonly store: Store) {}
+
+  saved(b: Binding): void {
+    this.changed.set(key(b), b);
+  }
+
+  removed(b: Binding): void {
+    this.changed.set(key(b), { orgId: b.orgId, deviceId: b.deviceId, contact: b.contact });
+  }
+
+  async flush(): Promise<void> {
+    if (this.changed.size === 0) return;
+    const batch = this.changed;
+    this.changed = new Map();
+    const upserts: RegistrationRow[] = [];
+    const deletes: RegistrationKey[] = [];
+    for (const v of batch.values()) {
+      if ('callId' in v) upserts.push(toRow(v));
+      else deletes.push(v);
+    }
+    try {
+      if (deletes.length > 0) await this.store.registrations.deleteMany(deletes);
+      if (upserts.length > 0) await this.store.registrations.upsertMany(upserts);
+    } catch (err) {
+      // Put them back unless a newer change arrived meanwhile; the next flush retries.
+      for (const [k, v] of batch) if (!this.changed.has(k)) this.changed.set(k, v);
+      throw err;
+    }
+  }
+}
+
+class CdrWriter implements CdrSink {
+  private pending: CdrInsert[] = [];
+
+  constructor(private readonly store: Store) {}
+
+  record(c: CallRecord): void {
+    this.pending.push({
+      orgId: c.orgId,
+      callId: c.callId,
+      direction: c.direction,
+      fromNumber: c.fromNumber,
+      fromUserId: c.fromUserId,
+      toNumber: c.toNumber,
+      toUserId: c.toUserId,
+      trunkId: c.trunkId,
+      startedAt: new Date(c.startedAt),
+      answeredAt: c.answeredAt === null ? null : new Date(c.answeredAt),
+      endedAt: new Date(c.endedAt),
+      cause: c.cause,
+      sipStatus: c.sipStatus,
+      hangupBy: c.hangupBy,
+    });
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.store.cdrs.insertMany(batch);
+    } catch (err) {
+      this.pending = batch.concat(this.pending);
+      throw err;
+    }
+  }
+}
+
+function key(b: { orgId: string; deviceId: string; contact: string }): string {
+  return b.orgId + '\u0000' + b.deviceId + '\u0000' + b.contact;
+}
+
+function toRow(b: Binding): RegistrationRow {
+  return {
+    orgId: b.orgId,
+    deviceId: b.deviceId,
+    aor: b.aor,
+    contact: b.contact,
+    instanceId: b.instanceId,
+    regId: b.regId,
+    callId: b.callId,
+    cseq: b.cseq,
+    q: b.q,
+    expiresAt: new Date(b.expiresAt),
+    receivedTransport: b.source.transport,
+    receivedAddress: b.source.address,
+    receivedPort: b.source.port,
+    userAgent: b.userAgent,
+    path: b.path,
+  };
+}
+
+function fromRow(r: RegistrationRow): Binding {
+  return {
+    orgId: r.orgId,
+    deviceId: r.deviceId,
+    aor: r.aor,
+    contact: r.contact,
+    callId: r.callId,
+    cseq: r.cseq,
+    q: r.q,
+    instanceId: r.instanceId,
+    regId: r.regId,
+    expiresAt: r.expiresAt.getTime(),
+    source: { transport: r.receivedTransport as Binding['source']['transport'], address: r.receivedAddress, port: r.receivedPort },
+    userAgent: r.userAgent,
+    path: r.path,
+  };
+}

@@ -1,0 +1,32 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { parseAuthHeader } from '../message/parsers.ts';
+
+/**
+ * Our answer to a carrier's digest challenge (RFC 3261 §22.2, RFC 8760 algorithms): the
+ * Authorization / Proxy-Authorization value, or null when the challenge is not one we can meet.
+ */
+export function digestAuthorization(challenge: string, c: { username: string; password: string; method: string; uri: string }): string | null {
+  const ch = parseAuthHeader(challenge);
+  if (!ch || ch.scheme.toLowerCase() !== 'digest') return null;
+  const realm = ch.params.get('realm') ?? '';
+  const nonce = ch.params.get('nonce');
+  if (!nonce) return null;
+  const algorithm = (ch.params.get('algorithm') ?? 'MD5').toUpperCase();
+  const hashName = algorithm === 'MD5' ? 'md5' : algorithm === 'SHA-256' ? 'sha256' : null;
+  if (!hashName) return null;
+  const h = (s: string) => createHash(hashName).update(s, 'utf8').digest('hex');
+  const qops = (ch.params.get('qop') ?? '').split(',').map((q) => q.trim().toLowerCase());
+  const useQop = qops.includes('auth');
+  if (!useQop && qops.some((q) => q !== '')) return null; // auth-int only: not supported
+  const ha1 = h(`${c.username}:${realm}:${c.password}`);
+  const ha2 = h(`${c.method}:${c.uri}`);
+  const cnonce = randomBytes(8).toString('hex');
+  const nc = '00000001';
+  const response = useQop ? h(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`) : h(`${ha1}:${nonce}:${ha2}`);
+  const q = (s: string) => '"' + s.replace(/["\\]/g, (x) => '\\' + x) + '"';
+  let v = `Digest username=${q(c.username)}, realm=${q(realm)}, nonce=${q(nonce)}, uri=${q(c.uri)}, response=${q(response)}, algorithm=${algorithm}`;
+  const opaque = ch.params.get('opaque');
+  if (opaque !== undefined) v += `, opaque=${q(opaque)}`;
+  if (useQop) v += `, qop=auth, nc=${nc}, cnonce=${q(cnonce)}`;
+  return v;
+}

@@ -1,0 +1,246 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../app/config.ts';
+import { openStore } from '../../app/services.ts';
+import { startVaxel, type RunningVaxel } from '../../app/start.ts';
+import type { Store } from '../../store/store.ts';
+
+export const SIPP_DIR = join(import.meta.dirname, 'sipp');
+export const SIP_PASSWORD = 'Sip-secret-2026';
+
+export interface SeedUser {
+  /** Local part of the login and the SIP usernames' stem. */
+  name: string;
+  extension: string;
+  publicNumber?: string;
+  /** SIP usernames of this user's devices (each its own sip credentials). */
+  devices: string[];
+}
+
+export interface SeededOrg {
+  orgId: string;
+  domain: string;
+  users: Map<string, { id: string; devices: Map<string, string> }>;
+}
+
+/** Creates an organization with users, lines and SIP devices; every device has password SIP_PASSWORD. */
+export async function seedSipOrg(
+  store: Store,
+  opts: {
+    slug: string;
+    domain: string;
+    users: SeedUser[];
+    trunk?: { host: string; port: number; inbound: string[]; register?: boolean; username?: string; password?: string };
+    maxOutboundCalls?: number;
+  },
+): Promise<SeededOrg> {
+  const org = await store.organizations.create({
+    name: opts.slug,
+    slug: opts.slug,
+    timeZone: 'Europe/Copenhagen',
+    defaultLanguage: 'en',
+    sipDomain: opts.domain,
+    switchboardNumber: null,
+    directoryFieldNames: ['1', '2', '3', '4', '5', '6'],
+  });
+  await store.numbers.createRange(org.id, { kind: 'internal', start: '100', end: '999', description: 'ext' });
+  await store.numbers.createRange(org.id, { kind: 'public', start: '+4570100000', end: '+4570100999', description: 'DIDs' });
+  const users = new Map<string, { id: string; devices: Map<string, string> }>();
+  for (const u of opts.users) {
+    const row = await store.users.create(org.id, {
+      username: `${u.name}@${opts.slug}.example`,
+      firstName: u.name,
+      lastName: 'Test',
+      language: 'en',
+      license: 'standard',
+      role: 'user',
+      allowedApps: [],
+      directoryFields: ['', '', '', '', '', ''],
+    });
+    await store.users.replaceLines(org.id, row.id, [
+      u.publicNumber
+        ? { slot: 'primary', number: u.publicNumber, lineType: 'office_fixed', aliasExtension: u.extension }
+        : { slot: 'primary', number: u.extension, lineType: 'office_fixed' },
+    ]);
+    const devices = new Map<string, string>();
+    for (const [i, sipName] of u.devices.entries()) {
+      const d = await store.devices.create(org.id, { kind: i === 0 ? 'sip_account' : 'softphone', userId: row.id, shownAs: i === 0 ? 'desk_phone' : null });
+      await store.sipAccounts.setDeviceCredentials(org.id, d.id, sipName, SIP_PASSWORD);
+      devices.set(sipName, d.id);
+    }
+    users.set(u.name, { id: row.id, devices });
+  }
+  if (opts.trunk) {
+    await store.trunks.create(org.id, {
+      name: 'carrier',
+      outboundHost: opts.trunk.host,
+      outboundPort: opts.trunk.port,
+      transport: 'udp',
+      register: opts.trunk.register ?? false,
+      authUsername: opts.trunk.username ?? null,
+      authPassword: opts.trunk.password ?? null,
+      inboundAddresses: opts.trunk.inbound,
+    });
+  }
+  if (opts.maxOutboundCalls !== undefined) await store.organizations.update(org.id, { maxOutboundCalls: opts.maxOutboundCalls });
+  return { orgId: org.id, domain: opts.domain, users };
+}
+
+export interface SipTestServer {
+  vaxel: RunningVaxel;
+  store: Store;
+  sipPort: number;
+  dataDir: string;
+  securityLines: string[];
+  stop(): Promise<void>;
+}
+
+/** A free-ish port for this file's run: random in a range, so parallel test files do not collide. */
+export function randomPort(base = 21000, span = 20000): number {
+  return base + Math.floor(Math.random() * span);
+}
+
+/** Seeds a fresh data folder, then starts Vaxel (API + SIP) on it in this process. */
+export async function startSipTestServer(seed: (store: Store) => Promise<void>, env: Record<string, string> = {}): Promise<SipTestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vaxel-sip-'));
+  const sipPort = randomPort();
+  const config = loadConfig(
+    { data: dataDir, httpPort: '0', httpHost: '127.0.0.1', sipPort: String(sipPort), sipHost: '127.0.0.1' },
+    { VAXEL_SIP_TLS_PORT: 'off', VAXEL_SIP_WS_PORT: 'off', VAXEL_LOG_LEVEL: 'silent', ...env },
+  );
+  const { store, connection } = await openStore(config);
+  await seed(store);
+  await connection.close();
+  const securityLines: string[] = [];
+  const vaxel = await startVaxel(config, () => {}, { securityLog: (line) => securityLines.push(line) });
+  return {
+    vaxel,
+    store: vaxel.store,
+    sipPort,
+    dataDir,
+    securityLines,
+    stop: async () => {
+      await vaxel.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SippResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  errors: string;
+}
+
+/**
+ * Runs one bounded SIPp scenario from test/e2e/sipp against the server on loopback. Extra
+ * arguments follow; a CSV injection file can be given as text.
+ */
+export function runSipp(opts: {
+  /** A file name in test/e2e/sipp, or the scenario XML itself. */
+  scenario: string;
+  target: string;
+  args?: string[];
+  csv?: string;
+  localIp?: string;
+  localPort?: number;
+  timeoutS?: number;
+}): Promise<SippResult> {
+  const work = mkdtempSync(join(tmpdir(), 'vaxel-sipp-'));
+  const args = [
+    opts.target,
+    '-sf',
+    scenarioFile(work, opts.scenario),
+    '-i',
+    opts.localIp ?? '127.0.0.1',
+    '-p',
+    String(opts.localPort ?? randomPort(42000, 8000)),
+    '-m',
+    '1',
+    '-nostdin',
+    '-timeout',
+    `${opts.timeoutS ?? 20}s`,
+    '-trace_err',
+    '-error_file',
+    join(work, 'err.log'),
+    '-max_recv_loops',
+    '1000',
+  ];
+  if (opts.csv !== undefined) {
+    writeFileSync(join(work, 'in.csv'), opts.csv);
+    args.push('-inf', join(work, 'in.csv'));
+  }
+  args.push(...(opts.args ?? []));
+  return new Promise((resolve) => {
+    execFile('sipp', args, { cwd: work, timeout: ((opts.timeoutS ?? 20) + 10) * 1000 }, (err, stdout, stderr) => {
+      let errors = '';
+      try {
+        errors = readFileSync(join(work, 'err.log'), 'utf8');
+      } catch {
+        errors = '';
+      }
+      rmSync(work, { recursive: true, force: true });
+      const code = err && 'code' in err && typeof err.code === 'number' ? err.code : err ? 1 : 0;
+      resolve({ code, stdout, stderr, errors });
+    });
+  });
+}
+
+/** Starts a SIPp instance in the background (a UAS that must be up before the caller runs). */
+export function startSipp(opts: { scenario: string; args: string[]; localPort: number; timeoutS?: number }): { done: Promise<SippResult>; kill(): void } {
+  const work = mkdtempSync(join(tmpdir(), 'vaxel-sipp-bg-'));
+  const args = [
+    '-sf',
+    scenarioFile(work, opts.scenario),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(opts.localPort),
+    '-nostdin',
+    '-timeout',
+    `${opts.timeoutS ?? 30}s`,
+    ...opts.args,
+  ];
+  args.push('-trace_err', '-error_file', join(work, 'err.log'));
+  const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<SippResult>((resolve) => {
+    child.on('exit', (code) => {
+      let errors = '';
+      try {
+        errors = readFileSync(join(work, 'err.log'), 'utf8');
+      } catch {
+        errors = '';
+      }
+      rmSync(work, { recursive: true, force: true });
+      resolve({ code, stdout, stderr, errors });
+    });
+  });
+  return { done, kill: () => child.kill('SIGTERM') };
+}
+
+function scenarioFile(work: string, scenario: string): string {
+  if (!scenario.startsWith('<')) return join(SIPP_DIR, scenario);
+  const file = join(work, 'scenario.xml');
+  writeFileSync(file, scenario);
+  return file;
+}
+
+/** The CSV line SIPp needs for a caller or registrant: user;[authentication …];domain[;extra]. */
+export function credentialsCsv(rows: Array<{ user: string; domain: string; password?: string; extra?: string }>): string {
+  return (
+    'SEQUENTIAL\n' +
+    rows
+      .map(
+        (r) => `${r.user};[authentication username=${r.user} password=${r.password ?? SIP_PASSWORD}];${r.domain}${r.extra !== undefined ? ';' + r.extra : ''}`,
+      )
+      .join('\n') +
+    '\n'
+  );
+}

@@ -1,0 +1,278 @@
+/*
+ * SIPp scenarios for the black-box SIP tests, generated per case because SIPp matches response
+ * codes literally. CSV fields for callers: user;[authentication username=… password=…];domain.
+ */
+
+const xml = (name: string, body: string) => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="${name}">
+${body}
+</scenario>
+`;
+
+const sdp = `v=0
+      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0 101
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:101 telephone-event/8000
+      a=sendrecv`;
+
+function invite(cseq: number, auth: boolean, to: string): string {
+  return `  <send retrans="500" start_txn="inv${cseq}">
+    <![CDATA[
+
+      INVITE sip:${to}@[field2] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      Max-Forwards: 70
+      From: "[field0]" <sip:[field0]@[field2]>;tag=[pid]I[call_number]
+      To: <sip:${to}@[field2]>
+      Call-ID: [call_id]
+      CSeq: ${cseq} INVITE
+      Contact: <sip:[field0]@[local_ip]:[local_port];transport=[transport]>${auth ? '\n      [field1]' : ''}
+      User-Agent: sipp-vaxel-e2e
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      ${sdp}
+
+    ]]>
+  </send>`;
+}
+
+function ackNon2xx(cseq: number, to: string): string {
+  return `  <send ack_txn="inv${cseq}">
+    <![CDATA[
+
+      ACK sip:${to}@[field2] SIP/2.0
+      [last_Via:]
+      Max-Forwards: 70
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      CSeq: ${cseq} ACK
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+}
+
+function inDialog(method: string, cseq: number, to: string, txn?: string): string {
+  return `  <send${method === 'ACK' ? ' ack_txn="inv2"' : ' retrans="500"'}${txn ? ` start_txn="${txn}"` : ''}>
+    <![CDATA[
+
+      ${method} [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      [routes]
+      Max-Forwards: 70
+      From: "[field0]" <sip:[field0]@[field2]>;tag=[pid]I[call_number]
+      To: <sip:${to}@[field2]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: ${cseq} ${method}
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+}
+
+/**
+ * A caller: INVITE, the 407 challenge, INVITE with credentials, then
+ * - expect 200: ACK, pause, and BYE (hangup 'caller') or wait for the callee's BYE ('callee');
+ * - expect another final status: ACK it;
+ * - cancelAfterMs: CANCEL once ringing, expect 200 to the CANCEL and 487.
+ */
+export function uacCall(opts: { to: string; expect: number; hangup?: 'caller' | 'callee'; holdMs?: number; cancelAfterMs?: number; noAuth?: boolean }): string {
+  const parts: string[] = [];
+  if (opts.noAuth) {
+    parts.push(invite(2, false, opts.to).replace('start_txn="inv2"', 'start_txn="inv2"'));
+  } else {
+    parts.push(invite(1, false, opts.to));
+    parts.push(`  <recv response="100" optional="true" response_txn="inv1"/>
+  <recv response="407" auth="true" response_txn="inv1"/>`);
+    parts.push(ackNon2xx(1, opts.to));
+    parts.push(invite(2, true, opts.to));
+  }
+  parts.push(`  <recv response="100" optional="true" response_txn="inv2"/>`);
+  if (opts.cancelAfterMs !== undefined) {
+    parts.push(`  <recv response="180" response_txn="inv2"/>
+  <pause milliseconds="${opts.cancelAfterMs}"/>
+  <send start_txn="cancel">
+    <![CDATA[
+
+      CANCEL sip:${opts.to}@[field2] SIP/2.0
+      [last_Via:]
+      Max-Forwards: 70
+      From: "[field0]" <sip:[field0]@[field2]>;tag=[pid]I[call_number]
+      To: <sip:${opts.to}@[field2]>
+      Call-ID: [call_id]
+      CSeq: 2 CANCEL
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" response_txn="cancel"/>
+  <recv response="487" response_txn="inv2"/>`);
+    parts.push(ackNon2xx(2, opts.to));
+    return xml('uac cancel', parts.join('\n'));
+  }
+  parts.push(`  <recv response="180" optional="true" response_txn="inv2"/>
+  <recv response="183" optional="true" response_txn="inv2"/>`);
+  if (opts.expect !== 200) {
+    parts.push(`  <recv response="${opts.expect}" response_txn="inv2"/>`);
+    parts.push(ackNon2xx(2, opts.to));
+    return xml(`uac expects ${opts.expect}`, parts.join('\n'));
+  }
+  parts.push(`  <recv response="200" rrs="true" response_txn="inv2"/>`);
+  parts.push(inDialog('ACK', 2, opts.to));
+  if (opts.hangup === 'callee') {
+    parts.push(`  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`);
+  } else {
+    parts.push(`  <pause milliseconds="${opts.holdMs ?? 200}"/>`);
+    parts.push(inDialog('BYE', 3, opts.to, 'bye'));
+    parts.push(`  <recv response="200" response_txn="bye"/>`);
+  }
+  return xml('uac call', parts.join('\n'));
+}
+
+const reply = (status: string, withSdp = false, contactUser = 'callee') => `  <send${withSdp ? ' retrans="500"' : ''}>
+    <![CDATA[
+
+      SIP/2.0 ${status}
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]S[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      [last_Record-Route:]
+      Contact: <sip:${contactUser}@[local_ip]:[local_port];transport=[transport]>${withSdp ? '\n      Content-Type: application/sdp' : ''}
+      Content-Length: [len]
+${withSdp ? `\n      ${sdp.replace('o=sipp', 'o=sippuas')}\n` : ''}
+    ]]>
+  </send>`;
+
+/**
+ * A callee device: 'answer' (180, 200, ACK, then the caller's BYE), 'answer-bye' (hangs up
+ * itself after holdMs), 'busy' (486), 'ring' (180 until CANCEL: 200 + 487).
+ */
+export function uasCallee(mode: 'answer' | 'answer-bye' | 'busy' | 'ring', holdMs = 300): string {
+  const parts = [`  <recv request="INVITE" crlf="true"/>`];
+  if (mode === 'busy') {
+    parts.push(reply('486 Busy Here'));
+    parts.push(`  <recv request="ACK"/>`);
+    return xml('uas busy', parts.join('\n'));
+  }
+  parts.push(reply('180 Ringing'));
+  if (mode === 'ring') {
+    parts.push(`  <recv request="CANCEL"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]S[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`);
+    parts.push(reply('487 Request Terminated').replace('[last_CSeq:]', 'CSeq: 1 INVITE'));
+    parts.push(`  <recv request="ACK"/>`);
+    return xml('uas ring', parts.join('\n'));
+  }
+  parts.push(reply('200 OK', true));
+  parts.push(`  <recv request="ACK" crlf="true"/>`);
+  if (mode === 'answer-bye') {
+    parts.push(`  <pause milliseconds="${holdMs}"/>
+  <send retrans="500">
+    <![CDATA[
+
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      [routes]
+      Max-Forwards: 70
+      [last_To:]
+      [last_From:]
+      [last_Call-ID:]
+      CSeq: 2 BYE
+      Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>`);
+    return xml('uas answer then bye', parts.join('\n'));
+  }
+  parts.push(`  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <timewait milliseconds="500"/>`);
+  return xml('uas answer', parts.join('\n'));
+}
+
+/** REGISTER on behalf of a callee SIPp: Contact points at the callee's port (field3 = ip:port). */
+export const registerFor = xml(
+  'register for another port',
+  `  <send retrans="500">
+    <![CDATA[
+
+      REGISTER sip:[field2] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      Max-Forwards: 70
+      From: <sip:[field0]@[field2]>;tag=[pid]R[call_number]
+      To: <sip:[field0]@[field2]>
+      Call-ID: [call_id]
+      CSeq: 1 REGISTER
+      Contact: <sip:[field0]@[field3];transport=[transport]>
+      Expires: 300
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="401" auth="true"/>
+  <send retrans="500">
+    <![CDATA[
+
+      REGISTER sip:[field2] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      Max-Forwards: 70
+      From: <sip:[field0]@[field2]>;tag=[pid]R[call_number]
+      To: <sip:[field0]@[field2]>
+      Call-ID: [call_id]
+      CSeq: 2 REGISTER
+      Contact: <sip:[field0]@[field3];transport=[transport]>
+      [field1]
+      Expires: 300
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>`,
+);
