@@ -9,17 +9,28 @@ export interface ServerProcess {
   url: string;
   /** Milliseconds from spawn until /healthz answered 200. */
   healthyAfterMs: number;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
+export interface StartServerOptions {
+  /** Node options placed before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', dir]. */
+  nodeArgs?: string[];
+}
+
 /** Starts `vaxel start` in its own process and waits until /healthz answers (bounded: 60 s). */
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}, opts: StartServerOptions = {}): Promise<ServerProcess> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'vaxel.js'), 'start', '--data', dataDir, '--http-port', String(port), '--http-host', '127.0.0.1'], {
-    env: { ...process.env, VAXEL_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), join(ROOT, 'bin', 'vaxel.js'), 'start', '--data', dataDir, '--http-port', String(port), '--http-host', '127.0.0.1'],
+    {
+      env: { ...process.env, VAXEL_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -44,6 +55,7 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     child,
     url,
     healthyAfterMs,
+    output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

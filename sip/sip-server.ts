@@ -53,7 +53,7 @@ export class SipServer implements SipApplication {
   constructor(private readonly opts: SipServerOptions) {
     this.timers = opts.timers ?? realTimers();
     const log = opts.log ?? (() => {});
-    this.transport = createSipTransport(opts.transport as SipTransportOptions, {
+    this.transport = createSipTransport(opts.transport, {
       onMessage: (data, remote, local) => this.stack.receive(data, remote, local),
       onTransportError: (remote, reason) => log('sip_transport_error', { source: `${remote.transport}:${remote.address}:${remote.port}`, reason }),
     });

@@ -181,7 +181,9 @@ export function headerKeyAt(s: string, start: number, end: number): string {
   const key = s.slice(start, end).toLowerCase();
   if (learned < LEARN_MAX) {
     learned++;
-    insert(key, key);
+    // A slice can share memory with the whole datagram; the table keeps a copy of its own.
+    const own = Buffer.from(key, 'latin1').toString('latin1');
+    insert(own, own);
   }
   return key;
 }

@@ -19,7 +19,6 @@ const COLON = 58;
 const SEMI = 59;
 const LAQUOT = 60;
 const EQUAL = 61;
-const RAQUOT = 62;
 const QUESTION = 63;
 const LBRACKET = 91;
 
@@ -69,14 +68,22 @@ function trimmed(s: string, start: number, end: number): string {
  */
 export function scanParams(s: string, p: number, end: number, out: Params | null, list: boolean): number {
   for (;;) {
-    p = skipWs(s, p, end);
     if (p >= end) return end;
     let c = s.charCodeAt(p);
+    if (c === SP || c === HT) {
+      p = skipWs(s, p, end);
+      if (p >= end) return end;
+      c = s.charCodeAt(p);
+    }
     if (c === COMMA && list) return p;
     if (c !== SEMI) return -1;
-    p = skipWs(s, p + 1, end);
-    if (p >= end) return end;
+    if (++p >= end) return end;
     c = s.charCodeAt(p);
+    if (c === SP || c === HT) {
+      p = skipWs(s, p, end);
+      if (p >= end) return end;
+      c = s.charCodeAt(p);
+    }
     if (c === SEMI) continue;
     if (c === COMMA && list) return p;
     const ns = p;
@@ -85,7 +92,7 @@ export function scanParams(s: string, p: number, end: number, out: Params | null
     const ne = p;
     let vs = -1;
     let ve = -1;
-    p = skipWs(s, p, end);
+    if (p < end && (s.charCodeAt(p) === SP || s.charCodeAt(p) === HT)) p = skipWs(s, p, end);
     if (p < end && s.charCodeAt(p) === EQUAL) {
       p = skipWs(s, p + 1, end);
       vs = p;

@@ -41,28 +41,15 @@ export const SP = 32;
 export const HT = 9;
 export const CR = 13;
 export const LF = 10;
-export const DQUOTE = 34;
-export const BACKSLASH = 92;
-export const SEMI = 59;
-export const COMMA = 44;
-export const COLON = 58;
-export const EQUAL = 61;
-export const SLASH = 47;
-export const LAQUOT = 60;
-export const RAQUOT = 62;
-export const LBRACKET = 91;
-export const RBRACKET = 93;
-export const PERCENT = 37;
-
-export function isWs(c: number): boolean {
-  return c === SP || c === HT;
-}
+const DQUOTE = 34;
+const BACKSLASH = 92;
+const PERCENT = 37;
 
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export function isHex(c: number): boolean {
+function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
@@ -85,25 +72,6 @@ export function trimEnd(s: string, start: number, end: number): number {
   return end;
 }
 
-/** True when every char of s[start, end) is in `t`. */
-export function allIn(t: Uint8Array, s: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 255 || t[c] !== 1) return false;
-  }
-  return true;
-}
-
-/** Like allIn for the URI tables, where '%' must also start a valid %HH escape. */
-export function allUriChars(t: Uint8Array, s: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 255 || t[c] !== 1) return false;
-    if (c === PERCENT && !(i + 2 < end && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2)))) return false;
-  }
-  return true;
-}
-
 /**
  * The end of the run of chars of table `t` starting at p (URI tables: a '%' must start a valid
  * %HH escape), or -1 at a malformed escape.
@@ -118,10 +86,6 @@ export function scanRun(t: Uint8Array, s: string, p: number, end: number): numbe
     } else p++;
   }
   return p;
-}
-
-export function isToken(s: string): boolean {
-  return s.length > 0 && allIn(TOKEN, s, 0, s.length);
 }
 
 // The next backslash at or after `from`, remembered per string so that scanning many quoted

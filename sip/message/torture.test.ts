@@ -189,12 +189,6 @@ function request(file: string): SipRequest {
   return m;
 }
 
-function response(file: string): SipResponse {
-  const m = parseMessage(load(file));
-  if (isParseFailure(m) || m.kind !== 'response') throw new Error(`${file} is not a parsed response`);
-  return m;
-}
-
 function nameAddr(m: SipMessage, key: string): NameAddr {
   const na = parseNameAddr(getHeader(m, key) ?? '');
   if (na === null) throw new Error(`${key} does not parse`);

@@ -64,10 +64,11 @@ function checkRequestUri(uri: string): string | null {
   const n = uri.length;
   if (n === 0) return 'Bad Request: empty Request-URI';
   if (uri.charCodeAt(0) === 60 || uri.charCodeAt(n - 1) === 62) return 'Bad Request: Request-URI enclosed in <>';
-  if (isWs(uri.charCodeAt(0)) || isWs(uri.charCodeAt(n - 1))) return 'Bad Request: more than one SP between Request-Line elements';
-  for (let i = 0; i < n; i++) if (isWs(uri.charCodeAt(i))) return 'Bad Request: whitespace in the Request-URI';
   const flags = scanUri(uri, 0, n, null);
   if (flags < 0) {
+    // scanUri refuses whitespace anywhere; name it when that is why
+    if (isWs(uri.charCodeAt(0)) || isWs(uri.charCodeAt(n - 1))) return 'Bad Request: more than one SP between Request-Line elements';
+    if (/[ \t]/.test(uri)) return 'Bad Request: whitespace in the Request-URI';
     if (/^sips?:/i.test(uri) && hasUnbracketedIPv6Host(uri)) return 'Bad Request: IPv6 host in the Request-URI is not enclosed in []';
     return 'Bad Request: malformed Request-URI';
   }

@@ -3,7 +3,6 @@
  * message as latin1 text, one char per byte, and only turns it into real text where people see it.
  */
 
-// eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A wire string (bytes as latin1) read as UTF-8, e.g. a reason phrase or display name to show. */

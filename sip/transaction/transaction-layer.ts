@@ -3,8 +3,10 @@ import type { SipRequest, SipResponse, Via } from '../message/types.ts';
 import { serializeMessage } from '../message/serialize.ts';
 import { getHeader } from '../message/headers.ts';
 import type { Timers } from '../timers.ts';
-import { ServerTransaction, InviteServerTransaction, NonInviteServerTransaction } from './server-transactions.ts';
-import { ClientTransaction, InviteClientTransaction, NonInviteClientTransaction, type ClientHandlers } from './client-transactions.ts';
+import type { ServerTransaction} from './server-transactions.ts';
+import { InviteServerTransaction, NonInviteServerTransaction } from './server-transactions.ts';
+import type { ClientTransaction} from './client-transactions.ts';
+import { InviteClientTransaction, NonInviteClientTransaction, type ClientHandlers } from './client-transactions.ts';
 
 export interface TimerValues {
   t1: number;

@@ -111,7 +111,7 @@ describeEachEngine('SIP accounts repository', (get) => {
     const other = await testOrganization(store);
     const domain = (await store.organizations.get(orgId))!.sip_domain;
     const desk = await store.devices.create(orgId, { kind: 'desk_phone', description: 'Reception' });
-    await store.sipAccounts.setDeviceCredentials(orgId, desk.id, 'reception', 'Reception-pw-1');
+    await store.sipAccounts.setDeviceCredentials(orgId, desk.id, 'Reception', 'Reception-pw-1');
     const row = await store.devices.get(orgId, desk.id);
     expect(row).toMatchObject({ sip_username: 'reception', sip_ha1_md5: sipHa1('reception', domain, 'Reception-pw-1').md5 });
     expect(row?.sip_ha1_sha256).toBe(sipHa1('reception', domain, 'Reception-pw-1').sha256);

@@ -144,8 +144,12 @@ export function sipAccountsRepo(db: Executor) {
       return db.selectFrom('organizations').select(['id', 'sip_domain as sipDomain']).orderBy('sip_domain').execute();
     },
 
-    /** Sets a device's SIP username and password (stored as digests with the organization's domain as realm). */
-    async setDeviceCredentials(orgId: string, deviceId: string, username: string, password: string): Promise<void> {
+    /**
+     * Sets a device's SIP username and password, stored as digests with the organization's domain as
+     * realm. The username is lower-cased first, as the API does: SIP usernames are lower case.
+     */
+    async setDeviceCredentials(orgId: string, deviceId: string, rawUsername: string, password: string): Promise<void> {
+      const username = rawUsername.toLowerCase();
       const org = await db.selectFrom('organizations').select('sip_domain').where('id', '=', orgId).forShare().executeTakeFirst();
       if (!org) throw new OrganizationNotFoundError(orgId);
       const h = sipHa1(username, org.sip_domain, password);

@@ -108,7 +108,7 @@ export async function startSipTestServer(seed: (store: Store) => Promise<void>, 
   const sipPort = randomPort();
   const config = loadConfig(
     { data: dataDir, httpPort: '0', httpHost: '127.0.0.1', sipPort: String(sipPort), sipHost: '127.0.0.1' },
-    { VAXEL_SIP_TLS_PORT: 'off', VAXEL_SIP_WS_PORT: 'off', VAXEL_LOG_LEVEL: 'silent', ...env },
+    { VAXEL_SIP_TLS_PORT: 'off', VAXEL_SIP_WS_PORT: 'off', VAXEL_LOG_LEVEL: process.env.VAXEL_LOG_LEVEL ?? 'silent', ...env },
   );
   const { store, connection } = await openStore(config);
   await seed(store);

@@ -170,7 +170,16 @@ ${withSdp ? `\n      ${sdp.replace('o=sipp', 'o=sippuas')}\n` : ''}
  * itself after holdMs), 'busy' (486), 'ring' (180 until CANCEL: 200 + 487).
  */
 export function uasCallee(mode: 'answer' | 'answer-bye' | 'busy' | 'ring', holdMs = 300): string {
-  const parts = [`  <recv request="INVITE" crlf="true"/>`];
+  const parts = [
+    mode !== 'answer-bye'
+      ? `  <recv request="INVITE" crlf="true"/>`
+      : `  <recv request="INVITE" crlf="true" rrs="true">
+    <action>
+      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="caller"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="me"/>
+    </action>
+  </recv>`,
+  ];
   if (mode === 'busy') {
     parts.push(reply('486 Busy Here'));
     parts.push(`  <recv request="ACK"/>`);
@@ -207,8 +216,8 @@ export function uasCallee(mode: 'answer' | 'answer-bye' | 'busy' | 'ring', holdM
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
       [routes]
       Max-Forwards: 70
-      [last_To:]
-      [last_From:]
+      From:[$me];tag=[pid]S[call_number]
+      To:[$caller]
       [last_Call-ID:]
       CSeq: 2 BYE
       Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>
@@ -276,3 +285,8 @@ export const registerFor = xml(
   </send>
   <recv response="200"/>`,
 );
+
+/** Removes every binding of the device: Contact: * with Expires: 0 (RFC 3261 §10.2.2). */
+export const unregisterAll = registerFor
+  .replaceAll('Contact: <sip:[field0]@[field3];transport=[transport]>', 'Contact: *')
+  .replaceAll('Expires: 300', 'Expires: 0');
