@@ -4,10 +4,12 @@
  * in use after a full gc before and after, as one JSON line.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkRequestAsElement, isParseFailure, parseMessage, validateRequest, validateResponse } from './index.ts';
 
-const CORPUS = '/work/shared/sip-torture';
+/** RFC 4475 and RFC 5118 Appendix A messages, byte-exact (see its README.md). */
+const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'sip-torture');
 const rounds = Number(process.argv[2] ?? '20000');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
