@@ -3,9 +3,9 @@ import type { SipRequest, SipResponse, Via } from '../message/types.ts';
 import { serializeMessage } from '../message/serialize.ts';
 import { getHeader } from '../message/headers.ts';
 import type { Timers } from '../timers.ts';
-import type { ServerTransaction} from './server-transactions.ts';
+import type { ServerTransaction } from './server-transactions.ts';
 import { InviteServerTransaction, NonInviteServerTransaction } from './server-transactions.ts';
-import type { ClientTransaction} from './client-transactions.ts';
+import type { ClientTransaction } from './client-transactions.ts';
 import { InviteClientTransaction, NonInviteClientTransaction, type ClientHandlers } from './client-transactions.ts';
 
 export interface TimerValues {
@@ -163,7 +163,11 @@ export class TransactionLayer {
 
 function serverKey(req: SipRequest, via: Via, branch: string | null, method: string): string {
   const sentBy = via.host + ':' + (via.port ?? '');
-  if (branch !== null && branch.length > MAGIC.length && branch.startsWith(MAGIC)) return branch + '|' + sentBy + '|' + method;
+  // RFC 3261 §17.2.3 matches on branch, sent-by and method; the Call-ID is added because some
+  // clients (and the RFC 4475 corpus) reuse branch values across requests, and a retransmission
+  // always carries the same Call-ID, so the stricter key never splits a real transaction.
+  if (branch !== null && branch.length > MAGIC.length && branch.startsWith(MAGIC))
+    return branch + '|' + sentBy + '|' + method + '|' + (getHeader(req, 'call-id') ?? '');
   // RFC 2543 peers: no usable branch, so match on the dialog-forming fields (RFC 3261 §17.2.3).
   return '2543|' + (getHeader(req, 'call-id') ?? '') + '|' + cseqNumber(req) + '|' + fromTag(req) + '|' + sentBy + '|' + req.uri + '|' + method;
 }
