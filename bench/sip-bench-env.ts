@@ -143,6 +143,8 @@ export async function startSeededSipServer(count: number, slug: string): Promise
   const seedMs = Math.round(performance.now() - t0);
   const sipPort = await freePort(30000, 40000);
   const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(join(tmpdir(), 'vaxel-sipbench-prof-')) : null;
+  // BENCH_NODE_ARGS: more node options for the server (e.g. --trace-gc, --heapsnapshot-signal=SIGUSR2).
+  const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const server = await startServerProcess(
     dataDir,
     {
@@ -153,7 +155,7 @@ export async function startSeededSipServer(count: number, slug: string): Promise
       VAXEL_SIP_TRUSTED_ADDRESSES: '127.0.0.1',
       VAXEL_LOG_LEVEL: 'warn',
     },
-    profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {},
+    { nodeArgs },
   );
   return { dataDir, server, sipPort, org, token, seedMs, profileDir };
 }

@@ -349,6 +349,18 @@ export interface TrunksTable {
   updated_at: Timestamp;
 }
 
+/** One number conversion rule (SPEC §3); a target's rules apply in `position` order. */
+export interface NumberConversionRulesTable {
+  org_id: string;
+  level: SettingLevelColumn;
+  target_id: string;
+  position: number;
+  prefix: string;
+  digits: number;
+  ranges: Json<Array<{ from: string; to: string }>>;
+  rewrite: string;
+}
+
 export interface OrgDataVersionsTable {
   org_id: string;
   version: number;
@@ -380,6 +392,7 @@ export interface Database {
   sip_registrations: SipRegistrationsTable;
   cdrs: CdrsTable;
   trunks: TrunksTable;
+  number_conversion_rules: NumberConversionRulesTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

@@ -9,6 +9,7 @@ import { directoryRepo } from './repos/directory-repo.ts';
 import { functionNumbersRepo } from './repos/function-numbers-repo.ts';
 import type { Executor } from './repos/executor.ts';
 import { groupsRepo } from './repos/groups-repo.ts';
+import { numberConversionRepo } from './repos/number-conversion-repo.ts';
 import { numbersRepo } from './repos/numbers-repo.ts';
 import { organizationsRepo } from './repos/organizations-repo.ts';
 import { registrationsRepo } from './repos/registrations-repo.ts';
@@ -38,6 +39,7 @@ function repos(db: Executor) {
     registrations: registrationsRepo(db),
     cdrs: cdrsRepo(db),
     trunks: trunksRepo(db),
+    numberConversion: numberConversionRepo(db),
   };
 }
 

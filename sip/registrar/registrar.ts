@@ -82,7 +82,7 @@ export class Registrar {
     }
     if (star) {
       if (contacts.length > 0 || headerExpires !== 0) return reply(400, 'Bad Request: Contact * needs Expires: 0 and no other contact');
-      for (const b of this.opts.location.lookup(account.deviceId, now)) {
+      for (const b of [...this.opts.location.lookup(account.deviceId, now)]) {
         if (b.callId === callId && cseq <= b.cseq) continue;
         this.opts.location.remove(account.deviceId, b.contact);
       }
