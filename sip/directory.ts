@@ -3,6 +3,7 @@
  * store when the organization's configuration changes (the app wires that). sip/ does not
  * import the store: these are its ports.
  */
+import { convertNumber, type ConversionRule } from '../core/numbers/conversion.ts';
 
 export interface SipAccount {
   orgId: string;
@@ -27,6 +28,8 @@ export interface SipUser {
   displayName: string;
   callerId: string | null;
   lines: SipLine[];
+  /** The user's groups, best priority first: the order their number conversion rules are tried in. */
+  groupIds?: string[];
 }
 
 export interface SipTrunk {
@@ -57,6 +60,14 @@ export interface SipOrgSnapshot {
   users: SipUser[];
   numberRanges: NumberRange[];
   trunks: SipTrunk[];
+  conversionRules?: Array<{ level: 'organization' | 'group' | 'user'; targetId: string; rules: ConversionRule[] }>;
+}
+
+/** Number conversion rules by level and target (SPEC §3). */
+export interface SipConversion {
+  organization: readonly ConversionRule[];
+  groups: ReadonlyMap<string, readonly ConversionRule[]>;
+  users: ReadonlyMap<string, readonly ConversionRule[]>;
 }
 
 /** One organization as the registrar and the B2BUA see it. */
@@ -75,6 +86,8 @@ export interface SipOrg {
   numbers: Map<string, string>;
   ranges: NumberRange[];
   trunks: SipTrunk[];
+  /** Absent: no rules, every number leaves as dialled. */
+  conversion?: SipConversion;
 }
 
 export function buildSipOrg(s: SipOrgSnapshot): SipOrg {
@@ -123,7 +136,41 @@ export function buildSipOrg(s: SipOrgSnapshot): SipOrg {
     numbers,
     ranges: s.numberRanges,
     trunks: s.trunks.filter((t) => t.enabled).sort((a, b) => a.priority - b.priority),
+    conversion: buildConversion(s.conversionRules ?? []),
   };
+}
+
+function buildConversion(sets: NonNullable<SipOrgSnapshot['conversionRules']>): SipConversion {
+  const groups = new Map<string, ConversionRule[]>();
+  const users = new Map<string, ConversionRule[]>();
+  let organization: ConversionRule[] = [];
+  for (const set of sets) {
+    if (set.rules.length === 0) continue;
+    if (set.level === 'organization') organization = set.rules;
+    else (set.level === 'group' ? groups : users).set(set.targetId, set.rules);
+  }
+  return { organization, groups, users };
+}
+
+/**
+ * What a number dialled by `userId` (null: a device without a user) becomes under number
+ * conversion: the user's rules first, then each of the user's groups' by priority, then the
+ * organization's; the first rule matching the whole number converts it (112 and 114 never).
+ */
+export function convertForUser(org: SipOrg, userId: string | null, dialled: string): string {
+  const c = org.conversion;
+  if (!c) return convertNumber(dialled, []);
+  const sets: (readonly ConversionRule[])[] = [];
+  if (userId !== null) {
+    const own = c.users.get(userId);
+    if (own) sets.push(own);
+    for (const groupId of org.users.get(userId)?.groupIds ?? []) {
+      const rules = c.groups.get(groupId);
+      if (rules) sets.push(rules);
+    }
+  }
+  sets.push(c.organization);
+  return convertNumber(dialled, sets);
 }
 
 /** The live directory: organizations by SIP domain and by id. */

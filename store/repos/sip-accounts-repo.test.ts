@@ -80,14 +80,47 @@ describeEachEngine('SIP accounts repository', (get) => {
         { slot: 'primary', number: '+4570100001', aliasExtension: '201' },
         { slot: 'secondary', number: '+4520000001', aliasExtension: null },
       ],
+      groupIds: [],
     });
-    expect(snap.users.find((u) => u.id === nameless.id)).toEqual({ id: nameless.id, displayName: nameless.username, callerId: null, lines: [] });
+    expect(snap.users.find((u) => u.id === nameless.id)).toEqual({ id: nameless.id, displayName: nameless.username, callerId: null, lines: [], groupIds: [] });
     expect(snap.numberRanges).toEqual([
       { kind: 'public', start: '+4570100000', end: '+4570100099' },
       { kind: 'internal', start: '200', end: '299' },
     ]);
     expect(snap.trunks.map((t) => t.name)).toEqual(['First', 'Second']);
     expect(snap.trunks[0]).toEqual(first);
+    expect(snap.conversionRules).toEqual([]);
+  });
+
+  it('loads each user’s groups best priority first and every target’s number conversion rules in order', async () => {
+    const { store } = get();
+    const orgId = await testOrganization(store);
+    const other = await testOrganization(store);
+    const userId = await testUser(store, orgId);
+    const loner = await testUser(store, orgId);
+    const first = await store.groups.create(orgId, { name: 'First' });
+    const second = await store.groups.create(orgId, { name: 'Second' });
+    const third = await store.groups.create(orgId, { name: 'Third' });
+    await store.groups.addMembers(orgId, first.id, [userId]);
+    await store.groups.addMembers(orgId, third.id, [userId]);
+    await store.groups.addMembers(orgId, second.id, [userId]);
+    await store.groups.reorder(orgId, [third.id, second.id, first.id]);
+    const orgRules = [
+      { prefix: '00', digits: 10, ranges: [], rewrite: '+' },
+      { prefix: '20', digits: 1, ranges: [{ from: '0', to: '9' }], rewrite: '+458877317' },
+    ];
+    await store.numberConversion.setRules(orgId, 'organization', orgId, orgRules);
+    await store.numberConversion.setRules(orgId, 'group', second.id, [{ prefix: '1', digits: 3, ranges: [], rewrite: '+451' }]);
+    await store.numberConversion.setRules(orgId, 'user', userId, [{ prefix: '9', digits: 2, ranges: [], rewrite: '+4699' }]);
+    await store.numberConversion.setRules(other, 'organization', other, [{ prefix: '7', digits: 2, ranges: [], rewrite: '+47' }]);
+
+    const snap = await store.sipAccounts.loadOrg(orgId);
+    expect(snap.users.find((u) => u.id === userId)?.groupIds).toEqual([third.id, second.id, first.id]);
+    expect(snap.users.find((u) => u.id === loner)?.groupIds).toEqual([]);
+    expect(snap.conversionRules).toHaveLength(3);
+    expect(snap.conversionRules).toContainEqual({ level: 'organization', targetId: orgId, rules: orgRules });
+    expect(snap.conversionRules).toContainEqual({ level: 'group', targetId: second.id, rules: [{ prefix: '1', digits: 3, ranges: [], rewrite: '+451' }] });
+    expect(snap.conversionRules).toContainEqual({ level: 'user', targetId: userId, rules: [{ prefix: '9', digits: 2, ranges: [], rewrite: '+4699' }] });
   });
 
   it('answers OrganizationNotFoundError for an organization that does not exist', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { ConversionRule } from '../../core/numbers/conversion.ts';
 import type { Executor } from './executor.ts';
 import { sipHa1 } from './sip-ha1.ts';
 import type { Trunk } from './trunks-repo.ts';
@@ -13,10 +14,14 @@ export interface SipOrgSnapshot {
     displayName: string;
     callerId: string | null;
     lines: Array<{ slot: 'primary' | 'secondary'; number: string; aliasExtension: string | null }>;
+    /** The user's groups, best priority first (priority, then name, then id, as settings resolve). */
+    groupIds: string[];
   }>;
   numberRanges: Array<{ kind: 'public' | 'internal'; start: string; end: string }>;
   /** Enabled trunks, lowest priority value first, with their passwords. */
   trunks: Trunk[];
+  /** Number conversion rules of each target that has any, each list in the order it is tried. */
+  conversionRules: Array<{ level: 'organization' | 'group' | 'user'; targetId: string; rules: ConversionRule[] }>;
 }
 
 /** loadOrg's answer for an organization that does not exist (it was deleted): forget it. */
@@ -80,6 +85,11 @@ export function sipAccountsRepo(db: Executor) {
                     .select(['l.slot', 'l.number', 'l.alias_extension as aliasExtension'])
                     .orderBy('l.slot'),
                 ).as('lines'),
+                // Names in code-unit order ("C"), like core's compareGroupPrecedence, whatever the database's collation.
+                sql<string[]>`coalesce((
+                  select jsonb_agg(g.id order by g.priority, g.name collate "C", g.id)
+                  from group_members m join user_groups g on g.org_id = m.org_id and g.id = m.group_id
+                  where m.org_id = o.id and m.user_id = u.id), '[]'::jsonb)`.as('groupIds'),
               ])
               .orderBy('u.id'),
           ).as('users'),
@@ -115,6 +125,13 @@ export function sipAccountsRepo(db: Executor) {
               .orderBy('t.priority')
               .orderBy('t.name'),
           ).as('trunks'),
+          sql<SipOrgSnapshot['conversionRules']>`coalesce((
+            select jsonb_agg(jsonb_build_object('level', c.level, 'targetId', c.target_id, 'rules', c.rules) order by c.level, c.target_id)
+            from (
+              select level, target_id,
+                jsonb_agg(jsonb_build_object('prefix', prefix, 'digits', digits, 'ranges', ranges, 'rewrite', rewrite) order by position) as rules
+              from number_conversion_rules where org_id = o.id group by level, target_id
+            ) c), '[]'::jsonb)`.as('conversionRules'),
         ])
         .executeTakeFirst();
       if (!row) throw new OrganizationNotFoundError(orgId);
@@ -132,6 +149,7 @@ export function sipAccountsRepo(db: Executor) {
         numberRanges: row.numberRanges,
         // JSON carries timestamps as text.
         trunks: (row.trunks as unknown as TrunkJson[]).map((t) => ({ ...t, createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt) })),
+        conversionRules: row.conversionRules,
       };
     },
 

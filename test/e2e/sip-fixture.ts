@@ -90,6 +90,8 @@ export async function seedSipOrg(
 
 export interface SipTestServer {
   vaxel: RunningVaxel;
+  /** Stops Vaxel and starts it again on the same data folder and ports (a restart). */
+  restart(): Promise<void>;
   store: Store;
   sipPort: number;
   dataDir: string;
@@ -114,18 +116,25 @@ export async function startSipTestServer(seed: (store: Store) => Promise<void>, 
   await seed(store);
   await connection.close();
   const securityLines: string[] = [];
-  const vaxel = await startVaxel(config, () => {}, { securityLog: (line) => securityLines.push(line) });
-  return {
+  const start = () => startVaxel(config, () => {}, { securityLog: (line) => securityLines.push(line) });
+  const vaxel = await start();
+  const server: SipTestServer = {
     vaxel,
+    restart: async () => {
+      await server.vaxel.close();
+      server.vaxel = await start();
+      server.store = server.vaxel.store;
+    },
     store: vaxel.store,
     sipPort,
     dataDir,
     securityLines,
     stop: async () => {
-      await vaxel.close();
+      await server.vaxel.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 export interface SippResult {
