@@ -4,7 +4,7 @@ import type { RegistrationKey, RegistrationRow } from '../store/repos/registrati
 import type { CdrInsert } from '../store/repos/cdrs-repo.ts';
 import { OrganizationNotFoundError } from '../store/repos/sip-accounts-repo.ts';
 import { SipServer, type SipServerOptions } from '../sip/sip-server.ts';
-import { SipDirectory, buildSipOrg, type SipOrgSnapshot } from '../sip/directory.ts';
+import { SipDirectory, buildSipOrg, convertForUser, type SipOrgSnapshot } from '../sip/directory.ts';
 import type { Binding, BindingSink } from '../sip/registrar/location.ts';
 import type { CallRecord, CdrSink } from '../sip/b2bua/call-types.ts';
 
@@ -78,6 +78,7 @@ export async function startSipService(
     ...(config.algorithms ? { algorithms: config.algorithms } : {}),
     securityLog,
     log,
+    convertNumber: (org, userId, n) => convertForUser(org, userId, n),
   };
   const server = new SipServer(opts);
 

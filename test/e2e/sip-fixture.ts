@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,13 @@ export async function seedSipOrg(
     ]);
     const devices = new Map<string, string>();
     for (const [i, sipName] of u.devices.entries()) {
-      const d = await store.devices.create(org.id, { kind: i === 0 ? 'sip_account' : 'softphone', userId: row.id, shownAs: i === 0 ? 'desk_phone' : null });
+      // One SIP account and one softphone per user at most: further devices are desk phones.
+      const d =
+        i === 0
+          ? await store.devices.create(org.id, { kind: 'sip_account', userId: row.id, shownAs: 'desk_phone' })
+          : i === 1
+            ? await store.devices.create(org.id, { kind: 'softphone', userId: row.id })
+            : await store.devices.create(org.id, { kind: 'desk_phone', userId: row.id, mac: randomBytes(6).toString('hex'), model: 'Snom D785' });
       await store.sipAccounts.setDeviceCredentials(org.id, d.id, sipName, SIP_PASSWORD);
       devices.set(sipName, d.id);
     }

@@ -31,7 +31,11 @@ describe('registrations survive a restart', () => {
     expect(srv.vaxel.sip.server.location.size()).toBe(1);
 
     const uas = startSipp({ scenario: uasCallee('answer'), args: ['-m', '1'], localPort: port, timeoutS: 20 });
-    const call = await runSipp({ scenario: uacCall({ to: '202', expect: 200 }), target: `127.0.0.1:${srv.sipPort}`, csv: credentialsCsv([{ user: 'alice', domain }]) });
+    const call = await runSipp({
+      scenario: uacCall({ to: '202', expect: 200 }),
+      target: `127.0.0.1:${srv.sipPort}`,
+      csv: credentialsCsv([{ user: 'alice', domain }]),
+    });
     expect(call.code, call.errors).toBe(0);
     expect((await uas.done).code).toBe(0);
 
