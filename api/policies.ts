@@ -34,7 +34,9 @@ export type Capability =
   | 'organization-limits:write'
   | 'trunks:manage'
   | 'registrations:read'
-  | 'cdrs:read';
+  | 'cdrs:read'
+  | 'number-conversion:manage'
+  | 'group-number-conversion:manage';
 
 const ORG_ADMIN: readonly Capability[] = [
   'organization:read',
@@ -60,6 +62,8 @@ const ORG_ADMIN: readonly Capability[] = [
   'trunks:manage',
   'registrations:read',
   'cdrs:read',
+  'number-conversion:manage',
+  'group-number-conversion:manage',
 ];
 
 // A group admin works only inside the groups its admin groups are given (see `Scope`).
@@ -78,6 +82,7 @@ const GROUP_ADMIN: readonly Capability[] = [
   'directory:moderate',
   'contacts:read',
   'contacts:write',
+  'group-number-conversion:manage',
 ];
 
 // Standard and full-access users act on themselves through the /me routes.

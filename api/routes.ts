@@ -7,6 +7,7 @@ import { registerDeviceRoutes } from './devices/routes.ts';
 import { registerDirectoryRoutes } from './directory/routes.ts';
 import { registerGroupRoutes } from './groups/routes.ts';
 import { registerMeRoutes } from './me/routes.ts';
+import { registerNumberConversionRoutes } from './number-conversion/routes.ts';
 import { registerNumberRoutes } from './numbers/routes.ts';
 import { registerOrganizationRoutes } from './organizations/routes.ts';
 import { registerSettingsRoutes } from './settings/routes.ts';
@@ -34,4 +35,5 @@ export function registerResourceRoutes(app: ZApp, ctx: ApiContext): void {
   registerTrunkRoutes(app, ctx);
   registerSipRoutes(app, ctx);
   registerCdrRoutes(app, ctx);
+  registerNumberConversionRoutes(app, ctx);
 }

@@ -155,7 +155,7 @@ describe('registrar (RFC 3261 §10.3 with RFC 8760 digest)', () => {
 
   it('gives an unknown account, a wrong password and an unknown domain the same challenge', () => {
     const t = rig();
-    const wrong = t.registerAuthed({ password: 'not-it-2026' } as never);
+    const wrong = t.registerAuthed({ password: 'not-it-2026' });
     const unknown = (() => {
       const c = t.register({ user: 'mallory' });
       const v = c.headers.find((h) => h.key === 'www-authenticate')!.value;

@@ -231,7 +231,7 @@ describe('the transaction layer as a whole', () => {
     const { layer, timers } = rig();
     for (let i = 0; i < 50; i++) {
       const req = request(i % 2 ? 'INVITE' : 'OPTIONS', { branch: `z9hG4bKmany${i}` });
-      const tx = serverTx(layer, req) as NonInviteServerTransaction | InviteServerTransaction;
+      const tx = serverTx(layer, req);
       tx.respond(createResponse(req, i % 2 ? 480 : 200, 'X', { toTag: 't' }));
     }
     timers.advance(60_000);
