@@ -36,6 +36,9 @@ async function populatedOrg(api: TestApi): Promise<OrgFixture> {
   for (const target of ['', `/groups/${group.id}`, `/users/${user.id}`]) {
     ok(await p.put(`${base}${target}/settings/music_on_hold.class`, { value: 'fpm-sunshine' }), `setting ${target}`);
   }
+  for (const target of ['organization', `groups/${group.id}`, `users/${user.id}`]) {
+    ok(await p.put(`${base}/number-conversion/${target}`, { rules: [{ prefix: '1', digits: 3, rewrite: '+451' }] }), `number conversion ${target}`);
+  }
   const moderation = await api.store.directory.request(org.orgId, user.id, 1, '', 'Volvo');
   const imp = await api.store.contacts.saveImport(
     org.orgId,
@@ -79,6 +82,9 @@ const BODIES: Record<string, unknown> = {
   'post /api/v1/organizations/{orgId}/users/{userId}/contacts/imports/{importId}/commit': { mapping: { firstName: 0 }, skipHeader: false },
   'post /api/v1/organizations/{orgId}/directory-moderation/{id}/approve': {},
   'post /api/v1/organizations/{orgId}/directory-moderation/{id}/reject': {},
+  'put /api/v1/organizations/{orgId}/number-conversion/organization': { rules: [] },
+  'put /api/v1/organizations/{orgId}/number-conversion/groups/{groupId}': { rules: [] },
+  'put /api/v1/organizations/{orgId}/number-conversion/users/{userId}': { rules: [] },
 };
 
 function fill(path: string, orgId: string, ids: Record<string, string>): string {

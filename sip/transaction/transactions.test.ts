@@ -6,7 +6,7 @@ import type { SipRequest, SipResponse } from '../message/types.ts';
 import type { Remote } from '../transport/index.ts';
 import { manualTimers } from '../timers.ts';
 import { TransactionLayer } from './transaction-layer.ts';
-import type { InviteServerTransaction, NonInviteServerTransaction } from './server-transactions.ts';
+import type { InviteServerTransaction } from './server-transactions.ts';
 
 const UDP: Remote = { transport: 'udp', address: '10.0.0.1', port: 5060 };
 const TCP: Remote = { transport: 'tcp', address: '10.0.0.1', port: 5060, connectionId: 1 };
