@@ -3,14 +3,25 @@ import type { ConversionRule } from '../core/numbers/conversion.ts';
 import { buildSipOrg, convertForUser, type SipOrgSnapshot } from './directory.ts';
 import { routeTarget } from './b2bua/route-target.ts';
 
-const rule = (prefix: string, digits: number, rewrite: string, ranges: Array<{ from: string; to: string }> = []): ConversionRule => ({ prefix, digits, ranges, rewrite });
+const rule = (prefix: string, digits: number, rewrite: string, ranges: Array<{ from: string; to: string }> = []): ConversionRule => ({
+  prefix,
+  digits,
+  ranges,
+  rewrite,
+});
 
 function snapshot(extra: Partial<SipOrgSnapshot> = {}): SipOrgSnapshot {
   return {
     org: { id: 'org-1', name: 'Acme', sipDomain: 'acme.pbx.test', timeZone: 'UTC', maxOutboundCalls: 5, switchboardNumber: null },
     devices: [],
     users: [
-      { id: 'u-alice', displayName: 'Alice', callerId: null, lines: [{ slot: 'primary', number: '201', aliasExtension: null }], groupIds: ['g-best', 'g-next'] },
+      {
+        id: 'u-alice',
+        displayName: 'Alice',
+        callerId: null,
+        lines: [{ slot: 'primary', number: '201', aliasExtension: null }],
+        groupIds: ['g-best', 'g-next'],
+      },
       { id: 'u-bob', displayName: 'Bob', callerId: null, lines: [], groupIds: ['g-next'] },
       { id: 'u-carol', displayName: 'Carol', callerId: null, lines: [] },
     ],

@@ -22,7 +22,17 @@ describe('number conversion API', () => {
     expect(put.body).toEqual({ level: 'organization', targetId: org.orgId, rules: stored });
     expect((await org.provider.get(url(org, '/organization'))).body.rules).toEqual(stored);
 
-    const groupRules = [{ prefix: '2', digits: 2, ranges: [{ from: '07', to: '15' }, { from: '17', to: '29' }], rewrite: '+4588' }];
+    const groupRules = [
+      {
+        prefix: '2',
+        digits: 2,
+        ranges: [
+          { from: '07', to: '15' },
+          { from: '17', to: '29' },
+        ],
+        rewrite: '+4588',
+      },
+    ];
     expect((await org.provider.put(url(org, `/groups/${group.body.id}`), { rules: groupRules })).status).toBe(200);
     expect((await org.provider.get(url(org, `/groups/${group.body.id}`))).body).toEqual({ level: 'group', targetId: group.body.id, rules: groupRules });
 
@@ -63,7 +73,21 @@ describe('number conversion API', () => {
       [[{ ...ok, digits: '3' }], 'rules.0.digits'],
       [[{ ...ok, prefix: '', digits: 0 }], 'rules.0.digits'],
       [[ok, ok, { ...ok, digits: 2, ranges: [{ from: '7', to: '15' }] }], 'rules.2.ranges.0.from'],
-      [[ok, ok, { ...ok, digits: 2, ranges: [{ from: '07', to: '15' }, { from: '17', to: '2x' }] }], 'rules.2.ranges.1.to'],
+      [
+        [
+          ok,
+          ok,
+          {
+            ...ok,
+            digits: 2,
+            ranges: [
+              { from: '07', to: '15' },
+              { from: '17', to: '2x' },
+            ],
+          },
+        ],
+        'rules.2.ranges.1.to',
+      ],
       [[{ ...ok, digits: 2, ranges: [{ from: '15', to: '07' }] }], 'rules.0.ranges.0.to'],
       [[{ ...ok, digits: 0, ranges: [{ from: '1', to: '2' }] }], 'rules.0.ranges'],
       [[{ ...ok, ranges: [{ from: '100' }] }], 'rules.0.ranges.0.to'],

@@ -37,10 +37,8 @@ export function registerNumberConversionRoutes(app: ZApp, ctx: ApiContext): void
   );
 
   const groupTarget = (p: { groupId: string }): ConversionTarget => ({ level: 'group', groupId: p.groupId });
-  app.get(
-    `${base}/groups/:groupId`,
-    { schema: { tags, summary: "A user group's number conversion rules", params: groupConversionParams } },
-    async (request) => read(requirePrincipal(request), request.params.orgId, groupTarget(request.params)),
+  app.get(`${base}/groups/:groupId`, { schema: { tags, summary: "A user group's number conversion rules", params: groupConversionParams } }, async (request) =>
+    read(requirePrincipal(request), request.params.orgId, groupTarget(request.params)),
   );
   app.put(
     `${base}/groups/:groupId`,
@@ -56,10 +54,8 @@ export function registerNumberConversionRoutes(app: ZApp, ctx: ApiContext): void
   );
 
   const userTarget = (p: { userId: string }): ConversionTarget => ({ level: 'user', userId: p.userId });
-  app.get(
-    `${base}/users/:userId`,
-    { schema: { tags, summary: "A user's own number conversion rules", params: userConversionParams } },
-    async (request) => read(requirePrincipal(request), request.params.orgId, userTarget(request.params)),
+  app.get(`${base}/users/:userId`, { schema: { tags, summary: "A user's own number conversion rules", params: userConversionParams } }, async (request) =>
+    read(requirePrincipal(request), request.params.orgId, userTarget(request.params)),
   );
   app.put(
     `${base}/users/:userId`,

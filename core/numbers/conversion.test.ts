@@ -29,7 +29,14 @@ describe('convertNumber', () => {
   });
 
   it('restricts the digits to the ranges, compared as same-length digit strings with leading zeros', () => {
-    const sets = [[rule('2', 2, '+4588773', [['07', '15'], ['17', '29']])]];
+    const sets = [
+      [
+        rule('2', 2, '+4588773', [
+          ['07', '15'],
+          ['17', '29'],
+        ]),
+      ],
+    ];
     expect(convertNumber('207', sets)).toBe('+458877307');
     expect(convertNumber('215', sets)).toBe('+458877315');
     expect(convertNumber('229', sets)).toBe('+458877329');
@@ -77,7 +84,15 @@ describe('convertNumber', () => {
 
   it('never matches a stored range whose bounds have another length than the rule’s digits', () => {
     expect(ruleMatches(rule('2', 2, '+45', [['7', '15']]), '207')).toBe(false);
-    expect(ruleMatches(rule('2', 2, '+45', [['7', '15'], ['00', '09']]), '207')).toBe(true);
+    expect(
+      ruleMatches(
+        rule('2', 2, '+45', [
+          ['7', '15'],
+          ['00', '09'],
+        ]),
+        '207',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -98,7 +113,13 @@ describe('validateConversionRule', () => {
       [rule('1', 21, '+45'), 'digits'],
       [rule('', 0, '+45'), 'digits'],
       [rule('1', 0, '+45', [['0', '9']]), 'ranges'],
-      [rule('1', 2, '+45', [['07', '15'], ['7', '15']]), 'ranges.1.from'],
+      [
+        rule('1', 2, '+45', [
+          ['07', '15'],
+          ['7', '15'],
+        ]),
+        'ranges.1.from',
+      ],
       [rule('1', 2, '+45', [['07', '1x']]), 'ranges.0.to'],
       [rule('1', 2, '+45', [['15', '07']]), 'ranges.0.to'],
       [rule('1', 2, '4 5'), 'rewrite'],

@@ -56,7 +56,8 @@ export function conversionRuleProblem(r: ConversionRule): ConversionRuleProblem 
   if (typeof r.rewrite !== 'string' || r.rewrite.length > MAX_CONVERSION_REWRITE_LENGTH || !DIAL_TEXT.test(r.rewrite)) {
     return { path: ['rewrite'], message: `must be at most ${MAX_CONVERSION_REWRITE_LENGTH} of 0-9 * #, optionally starting with +` };
   }
-  if (r.rewrite === '' && r.digits === 0) return { path: ['rewrite'], message: 'must not be empty when the rule takes no digits (the number would become empty)' };
+  if (r.rewrite === '' && r.digits === 0)
+    return { path: ['rewrite'], message: 'must not be empty when the rule takes no digits (the number would become empty)' };
   return null;
 }
 

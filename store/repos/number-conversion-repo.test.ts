@@ -2,7 +2,12 @@ import { expect, it } from 'vitest';
 import type { ConversionRule } from '../../core/numbers/conversion.ts';
 import { describeEachEngine, testOrganization, testUser } from '../test-engines.ts';
 
-const r = (prefix: string, digits: number, rewrite: string, ranges: Array<{ from: string; to: string }> = []): ConversionRule => ({ prefix, digits, ranges, rewrite });
+const r = (prefix: string, digits: number, rewrite: string, ranges: Array<{ from: string; to: string }> = []): ConversionRule => ({
+  prefix,
+  digits,
+  ranges,
+  rewrite,
+});
 
 describeEachEngine('number conversion repository', (get) => {
   it('stores each target’s rules in the given order and lists them per level and target, inside the organization only', async () => {
@@ -14,13 +19,27 @@ describeEachEngine('number conversion repository', (get) => {
     const orgRules = [r('00', 10, '+'), r('', 8, '+45'), r('20', 1, '+458877317', [{ from: '0', to: '9' }])];
     await store.numberConversion.setRules(orgId, 'organization', orgId, orgRules);
     await store.numberConversion.setRules(orgId, 'group', group.id, [r('1', 3, '+451')]);
-    await store.numberConversion.setRules(orgId, 'user', userId, [r('2', 2, '+4588', [{ from: '07', to: '15' }, { from: '17', to: '29' }])]);
+    await store.numberConversion.setRules(orgId, 'user', userId, [
+      r('2', 2, '+4588', [
+        { from: '07', to: '15' },
+        { from: '17', to: '29' },
+      ]),
+    ]);
     await store.numberConversion.setRules(other, 'organization', other, [r('9', 1, '+46')]);
 
     expect(await store.numberConversion.list(orgId)).toEqual([
       { level: 'organization', targetId: orgId, rules: orgRules },
       { level: 'group', targetId: group.id, rules: [r('1', 3, '+451')] },
-      { level: 'user', targetId: userId, rules: [r('2', 2, '+4588', [{ from: '07', to: '15' }, { from: '17', to: '29' }])] },
+      {
+        level: 'user',
+        targetId: userId,
+        rules: [
+          r('2', 2, '+4588', [
+            { from: '07', to: '15' },
+            { from: '17', to: '29' },
+          ]),
+        ],
+      },
     ]);
     expect(await store.numberConversion.list(orgId, 'group')).toEqual([{ level: 'group', targetId: group.id, rules: [r('1', 3, '+451')] }]);
     expect(await store.numberConversion.list(orgId, 'organization', orgId)).toEqual([{ level: 'organization', targetId: orgId, rules: orgRules }]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsCsv, randomPort, runSipp, seedSipOrg, startSipp, startSipTestServer, type SeededOrg, type SipTestServer } from './sip-fixture.ts';
 import { registerFor, uacCall, uasCallee, unregisterAll } from './sipp-scenarios.ts';
+import { uacCallWithReinvite, uasWithReinvite } from './sipp-scenarios-dialog.ts';
 
 /*
  * Black-box SIP calls through Vaxel's registrar and B2BUA with SIPp on loopback: every case is
@@ -110,6 +111,18 @@ describe('SIP calls between registered phones (SIPp)', () => {
     expect(cancelled.code, cancelled.errors).toBe(0);
     await unregister('bob');
     await unregister('bob-soft');
+  });
+
+  it('relays a re-INVITE (hold) and an INFO to the other phone, and their answers back', async () => {
+    const port = randomPort(30000, 8000);
+    const uas = startSipp({ scenario: uasWithReinvite(), args: ['-m', '1'], localPort: port, timeoutS: 20 });
+    const reg = await runSipp({ scenario: registerFor, target, csv: credentialsCsv([{ user: 'carol', domain, extra: `127.0.0.1:${port}` }]) });
+    expect(reg.code, reg.errors).toBe(0);
+    const r = await runSipp({ scenario: uacCallWithReinvite('203'), target, csv: credentialsCsv([{ user: 'alice', domain }]) });
+    expect(r.code, r.errors).toBe(0);
+    const callee = await uas.done;
+    expect(callee.code, callee.errors).toBe(0);
+    await unregister('carol');
   });
 
   it('answers 486 when the callee is busy', async () => {
