@@ -100,7 +100,7 @@ describe('number conversion API', () => {
       ['1', 'rules'],
     ];
     for (const [rules, field] of cases) {
-      const res = await org.provider.put(url(org, '/organization'), { rules } as Record<string, unknown>);
+      const res = await org.provider.put(url(org, '/organization'), { rules });
       expect(res.status, JSON.stringify(rules).slice(0, 200)).toBe(400);
       expect(res.body.error.field, JSON.stringify(rules).slice(0, 200)).toBe(field);
     }
