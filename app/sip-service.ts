@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.ts';
-import type { RegistrationKey, RegistrationRow } from '../store/repos/registrations-repo.ts';
-import type { CdrInsert } from '../store/repos/cdrs-repo.ts';
+import type { RegistrationRow } from '../store/repos/registrations-repo.ts';
 import { OrganizationNotFoundError } from '../store/repos/sip-accounts-repo.ts';
 import { SipServer, type SipServerOptions } from '../sip/sip-server.ts';
 import { SipDirectory, buildSipOrg, convertForUser, type SipOrgSnapshot } from '../sip/directory.ts';
-import type { Binding, BindingSink } from '../sip/registrar/location.ts';
-import type { CallRecord, CdrSink } from '../sip/b2bua/call-types.ts';
+import type { Binding } from '../sip/registrar/location.ts';
+import { BindingWriter, CdrWriter } from './sip-writers.ts';
 
 export interface SipServiceConfig {
   host: string;
@@ -86,7 +85,9 @@ export async function startSipService(
   const now = new Date();
   for (const o of orgs) {
     for (const r of await store.registrations.loadUnexpired(o.id, now)) {
-      server.location.restore(fromRow(r), now.getTime());
+      const b = fromRow(r);
+      server.location.restore(b, now.getTime());
+      bindings.restored(b);
     }
   }
   await server.start();
@@ -150,102 +151,6 @@ export async function startSipService(
       if (flushing) await flushing;
       await flush();
     },
-  };
-}
-
-/** Bindings changed since the last flush, last change per binding wins. */
-class BindingWriter implements BindingSink {
-  private changed = new Map<string, Binding | RegistrationKey>();
-
-  constructor(private readonly store: Store) {}
-
-  saved(b: Binding): void {
-    this.changed.set(key(b), b);
-  }
-
-  removed(b: Binding): void {
-    this.changed.set(key(b), { orgId: b.orgId, deviceId: b.deviceId, contact: b.contact });
-  }
-
-  async flush(): Promise<void> {
-    if (this.changed.size === 0) return;
-    const batch = this.changed;
-    this.changed = new Map();
-    const upserts: RegistrationRow[] = [];
-    const deletes: RegistrationKey[] = [];
-    for (const v of batch.values()) {
-      if ('callId' in v) upserts.push(toRow(v));
-      else deletes.push(v);
-    }
-    try {
-      if (deletes.length > 0) await this.store.registrations.deleteMany(deletes);
-      if (upserts.length > 0) await this.store.registrations.upsertMany(upserts);
-    } catch (err) {
-      // Put them back unless a newer change arrived meanwhile; the next flush retries.
-      for (const [k, v] of batch) if (!this.changed.has(k)) this.changed.set(k, v);
-      throw err;
-    }
-  }
-}
-
-class CdrWriter implements CdrSink {
-  private pending: CdrInsert[] = [];
-
-  constructor(private readonly store: Store) {}
-
-  record(c: CallRecord): void {
-    this.pending.push({
-      orgId: c.orgId,
-      callId: c.callId,
-      direction: c.direction,
-      fromNumber: c.fromNumber,
-      fromUserId: c.fromUserId,
-      toNumber: c.toNumber,
-      toUserId: c.toUserId,
-      trunkId: c.trunkId,
-      startedAt: new Date(c.startedAt),
-      answeredAt: c.answeredAt === null ? null : new Date(c.answeredAt),
-      endedAt: new Date(c.endedAt),
-      cause: c.cause,
-      sipStatus: c.sipStatus,
-      hangupBy: c.hangupBy,
-    });
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      await this.store.cdrs.insertMany(batch);
-    } catch (err) {
-      this.pending = batch.concat(this.pending);
-      throw err;
-    }
-  }
-}
-
-function key(b: { orgId: string; deviceId: string; contact: string }): string {
-  return b.orgId + '\u0000' + b.deviceId + '\u0000' + b.contact;
-}
-
-function toRow(b: Binding): RegistrationRow {
-  return {
-    orgId: b.orgId,
-    deviceId: b.deviceId,
-    aor: b.aor,
-    contact: b.contact,
-    instanceId: b.instanceId,
-    regId: b.regId,
-    callId: b.callId,
-    cseq: b.cseq,
-    q: b.q,
-    expiresAt: new Date(b.expiresAt),
-    receivedTransport: b.source.transport,
-    receivedAddress: b.source.address,
-    receivedPort: b.source.port,
-    userAgent: b.userAgent,
-    path: b.path,
   };
 }
 

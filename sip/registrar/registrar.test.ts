@@ -55,7 +55,9 @@ function rig() {
   );
   let n = 0;
   /** Sends one REGISTER and returns the response. */
-  function register(opts: { user?: string; toUser?: string; contacts?: string[]; expires?: number | null; authorization?: string; callId?: string; cseq?: number } = {}): SipResponse {
+  function register(
+    opts: { user?: string; toUser?: string; contacts?: string[]; expires?: number | null; authorization?: string; callId?: string; cseq?: number } = {},
+  ): SipResponse {
     const user = opts.user ?? 'alice';
     const lines = [
       `REGISTER sip:${DOMAIN} SIP/2.0`,
@@ -86,7 +88,12 @@ function rig() {
     expect(challenge.status).toBe(401);
     const values = challenge.headers.filter((h) => h.key === 'www-authenticate').map((h) => h.value);
     const value = values.find((v) => v.includes(`algorithm=${opts.algorithm ?? 'MD5'}`))!;
-    const authorization = digestAuthorization(value, { username: opts.user ?? 'alice', password: opts.password ?? PASSWORD, method: 'REGISTER', uri: `sip:${DOMAIN}` })!;
+    const authorization = digestAuthorization(value, {
+      username: opts.user ?? 'alice',
+      password: opts.password ?? PASSWORD,
+      method: 'REGISTER',
+      uri: `sip:${DOMAIN}`,
+    })!;
     return register({ ...opts, authorization });
   }
   const contacts = (r: SipResponse) => r.headers.filter((h) => h.key === 'contact').map((h) => h.value);
@@ -159,7 +166,10 @@ describe('registrar (RFC 3261 §10.3 with RFC 8760 digest)', () => {
     const unknown = (() => {
       const c = t.register({ user: 'mallory' });
       const v = c.headers.find((h) => h.key === 'www-authenticate')!.value;
-      return t.register({ user: 'mallory', authorization: digestAuthorization(v, { username: 'mallory', password: 'x', method: 'REGISTER', uri: `sip:${DOMAIN}` })! });
+      return t.register({
+        user: 'mallory',
+        authorization: digestAuthorization(v, { username: 'mallory', password: 'x', method: 'REGISTER', uri: `sip:${DOMAIN}` })!,
+      });
     })();
     const shape = (r: SipResponse) => ({
       status: r.status,
