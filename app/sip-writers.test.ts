@@ -38,7 +38,7 @@ describe('bindings written behind', () => {
   it('writes a new binding once and skips refreshes that move the expiry by less than a quarter interval', async () => {
     const store = fakeStore();
     let now = NOW;
-    const w = new BindingWriter(store as never, () => now);
+    const w = new BindingWriter(store, () => now);
     w.saved(binding());
     await w.flush();
     now += 60_000;
@@ -53,7 +53,7 @@ describe('bindings written behind', () => {
 
   it('writes a refresh that comes from another address or port at once', async () => {
     const store = fakeStore();
-    const w = new BindingWriter(store as never, () => NOW);
+    const w = new BindingWriter(store, () => NOW);
     w.saved(binding());
     await w.flush();
     w.saved(binding({ source: { transport: 'udp', address: '10.0.0.1', port: 5070 } }));
@@ -63,7 +63,7 @@ describe('bindings written behind', () => {
 
   it('deletes a removed binding, and forgets one removed before it was ever written', async () => {
     const store = fakeStore();
-    const w = new BindingWriter(store as never, () => NOW);
+    const w = new BindingWriter(store, () => NOW);
     w.saved(binding());
     await w.flush();
     w.removed(binding());
@@ -84,7 +84,7 @@ describe('bindings written behind', () => {
         },
         deleteMany: async () => {},
       },
-    } as never);
+    });
     w.saved(binding());
     await expect(w.flush()).rejects.toThrow('down');
     fail = false;
@@ -104,7 +104,7 @@ describe('CDRs written behind', () => {
           batches.push(rows.length);
         },
       },
-    } as never);
+    });
     const rec = {
       orgId: 'o',
       callId: 'c',
