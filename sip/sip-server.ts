@@ -31,6 +31,8 @@ export interface SipServerOptions {
   guard?: Partial<ConstructorParameters<typeof SipGuard>[0]> | false;
   convertNumber?: (org: SipOrg, userId: string | null, dialled: string) => string;
   timers?: Timers;
+  /** Replaces the real transports (benchmarks of the stack without syscalls, tests). */
+  createTransport?: typeof createSipTransport;
   /** Security events, one JSON line each. */
   securityLog?: (line: string) => void;
   log?: (event: string, fields: Record<string, unknown>) => void;
@@ -53,7 +55,7 @@ export class SipServer implements SipApplication {
   constructor(private readonly opts: SipServerOptions) {
     this.timers = opts.timers ?? realTimers();
     const log = opts.log ?? (() => {});
-    this.transport = createSipTransport(opts.transport, {
+    this.transport = (opts.createTransport ?? createSipTransport)(opts.transport, {
       onMessage: (data, remote, local) => this.stack.receive(data, remote, local),
       onTransportError: (remote, reason) => log('sip_transport_error', { source: `${remote.transport}:${remote.address}:${remote.port}`, reason }),
     });

@@ -14,6 +14,8 @@ export abstract class ServerTransaction {
   protected timer: TimerHandle | null = null;
   /** Called when the transaction ends, however it ends. */
   onTerminated: (() => void) | null = null;
+  /** When a non-INVITE transaction completed (its Timer J runs from here). */
+  completedAt = 0;
 
   constructor(
     protected readonly layer: TransactionLayer,
@@ -66,11 +68,9 @@ export class NonInviteServerTransaction extends ServerTransaction {
     this.state = 'completed';
     const { t1 } = this.layer.values;
     const j = this.layer.isReliable(this.replyTo) ? 0 : 64 * t1;
+    // Timer J: one timer for all completed transactions (they share the duration), not one each.
     if (j === 0) this.terminate();
-    else {
-      this.timer = this.layer.timers.after(j, () => this.terminate());
-      this.layer.trackCompleted(this);
-    }
+    else this.layer.trackCompleted(this);
   }
 
   receiveRetransmission(): void {

@@ -2,7 +2,7 @@ import type { Remote } from '../transport/index.ts';
 import type { SipRequest, SipResponse, Via } from '../message/types.ts';
 import { serializeMessage } from '../message/serialize.ts';
 import { getHeader } from '../message/headers.ts';
-import type { Timers } from '../timers.ts';
+import type { TimerHandle, Timers } from '../timers.ts';
 import type { ServerTransaction } from './server-transactions.ts';
 import { InviteServerTransaction, NonInviteServerTransaction } from './server-transactions.ts';
 import type { ClientTransaction } from './client-transactions.ts';
@@ -134,11 +134,31 @@ export class TransactionLayer {
     if (this.awaitingAck.get(k) === tx) this.awaitingAck.delete(k);
   }
   /** @internal */ trackCompleted(tx: ServerTransaction): void {
+    tx.completedAt = this.timers.now();
     this.completed.add(tx);
     if (this.completed.size > this.maxCompleted) {
       const oldest = this.completed.values().next().value;
       oldest?.terminate();
     }
+    if (!this.timerJ) this.armTimerJ();
+  }
+
+  private timerJ: TimerHandle | null = null;
+
+  /** One timer for the oldest completed transaction; Timer J is the same for all, so they expire in order. */
+  private armTimerJ(): void {
+    const oldest = this.completed.values().next().value;
+    if (!oldest) return;
+    const j = 64 * this.values.t1;
+    this.timerJ = this.timers.after(Math.max(0, oldest.completedAt + j - this.timers.now()), () => {
+      this.timerJ = null;
+      const now = this.timers.now();
+      for (const tx of this.completed) {
+        if (now - tx.completedAt < j) break;
+        tx.terminate();
+      }
+      this.armTimerJ();
+    });
   }
   /** @internal */ removeServer(tx: ServerTransaction): void {
     this.completed.delete(tx);
@@ -155,6 +175,8 @@ export class TransactionLayer {
 
   /** Ends every transaction without sending anything (shutdown). */
   clear(): void {
+    this.timers.cancel(this.timerJ);
+    this.timerJ = null;
     for (const tx of [...this.servers.values()]) tx.terminate();
     for (const tx of [...this.clients.values()]) tx.terminate();
     this.awaitingAck.clear();
