@@ -4,12 +4,15 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { connectStore, migrateToLatest } from '../store/connect.ts';
 import { createStore } from '../store/store.ts';
 import { createBenchToken, seedSipAccounts, type SeededSipAccounts } from './seed-sip-accounts.ts';
 import { startServerProcess, type ServerProcess } from './start-server.ts';
 
 /** The SIPp/Kamailio yardstick (measurement tools kept outside the repository). */
+const ROOT = join(import.meta.dirname, '..');
+
 export const BASELINE_DIR = process.env.SIP_BASELINE_DIR ?? '/work/shared/bench/sip-baseline';
 export const BENCH_DOMAIN = 'bench.vaxel.test';
 export const BENCH_PASSWORD = 'secret';
@@ -131,7 +134,7 @@ export interface SeededServer {
  * at once from that one address, which the flood guard would otherwise ban (Kamailio's bench
  * config has no pike module either, so both are measured without flood limiting).
  */
-export async function startSeededSipServer(count: number, slug: string): Promise<SeededServer> {
+export async function startSeededSipServer(count: number, slug: string, extraNodeArgs: string[] = []): Promise<SeededServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vaxel-sipbench-'));
   const t0 = performance.now();
   const conn = await connectStore({ engine: 'pglite', dataDir: join(dataDir, 'pglite') });
@@ -144,7 +147,11 @@ export async function startSeededSipServer(count: number, slug: string): Promise
   const sipPort = await freePort(30000, 40000);
   const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(join(tmpdir(), 'vaxel-sipbench-prof-')) : null;
   // BENCH_NODE_ARGS: more node options for the server (e.g. --trace-gc, --heapsnapshot-signal=SIGUSR2).
-  const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const nodeArgs = [
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ...extraNodeArgs,
+  ];
   const server = await startServerProcess(
     dataDir,
     {
@@ -162,7 +169,7 @@ export async function startSeededSipServer(count: number, slug: string): Promise
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string };
   hitCount?: number;
 }
 
@@ -178,7 +185,8 @@ export function topSelfTime(profileDir: string, top = 25): string[] {
       const hits = n.hitCount ?? 0;
       total += hits;
       const fn = n.callFrame.functionName || '(anonymous)';
-      const where = n.callFrame.url ? `${n.callFrame.url.replace(/^file:\/\/\/work\/main\//, '')}:${n.callFrame.lineNumber + 1}` : '';
+      // tsx's transformed modules report every function on line 1: the file is what tells them apart.
+      const where = n.callFrame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
       const k = `${fn} ${where}`.trim();
       self.set(k, (self.get(k) ?? 0) + hits);
     }
@@ -188,4 +196,42 @@ export function topSelfTime(profileDir: string, top = 25): string[] {
     }
   }
   return lines;
+}
+
+/**
+ * Talks to a process started with `--inspect=127.0.0.1:PORT`: a full garbage collection
+ * (HeapProfiler.collectGarbage), then the V8 heap's used and total size. Without it an RSS reading
+ * depends on when V8 last ran a major GC, which moved this bench's figure by 150 MB between runs.
+ */
+export async function collectGarbage(inspectPort: number): Promise<{ heapUsedMb: number; heapTotalMb: number }> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let nextId = 1;
+  const call = (method: string) =>
+    new Promise<Record<string, number>>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`inspector ${method}: no answer`)), 60_000);
+      const onMessage = (data: WebSocket.RawData) => {
+        const text = (Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data).toString('utf8');
+        const msg = JSON.parse(text) as { id?: number; result?: Record<string, number>; error?: { message: string } };
+        if (msg.id !== id) return;
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        if (msg.error) reject(new Error(msg.error.message));
+        else resolve(msg.result ?? {});
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    const usage = await call('Runtime.getHeapUsage');
+    return { heapUsedMb: round1((usage.usedSize ?? NaN) / 1048576), heapTotalMb: round1((usage.totalSize ?? NaN) / 1048576) };
+  } finally {
+    ws.close();
+  }
 }

@@ -1,4 +1,5 @@
 import { hash, randomFillSync } from 'node:crypto';
+import { ownString } from '../message/wire.ts';
 import type { Clock } from '../../core/clock.ts';
 
 export type NonceCheck = 'ok' | 'stale' | 'invalid' | 'replay';
@@ -146,7 +147,9 @@ export class NonceManager {
     return hash('sha256', this.outerBlock, 'binary');
   }
 
-  private track(nonce: string, issuedAt: number, highestNc: number, now: number): void {
+  private track(cut: string, issuedAt: number, highestNc: number, now: number): void {
+    // The nonce was cut from the request's text: keep a copy, not the whole request.
+    const nonce = ownString(cut);
     this.purgeFront(now, PURGE_PER_INSERT);
     if (this.orderLength === this.maxTracked) this.evictOldest(now);
     this.tracked.set(nonce, { issuedAt, highestNc });

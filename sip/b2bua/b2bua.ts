@@ -53,6 +53,7 @@ export class B2bua {
 
   constructor(private readonly o: B2buaOptions) {
     this.noAnswerMs = o.noAnswerMs ?? 30_000;
+    o.stack.transactions.endOnFirst2xx = true;
   }
 
   activeCalls(): number {
@@ -89,8 +90,20 @@ export class B2bua {
   onStrayResponse(res: SipResponse): void {
     if (res.status < 200 || res.status >= 300 || !(first(res, 'cseq') ?? '').endsWith('INVITE')) return;
     const fromTag = headerParam(first(res, 'from') ?? '', 'tag');
-    const ref = fromTag ? this.dialogs.get(dialogKey(first(res, 'call-id') ?? '', fromTag)) : undefined;
-    if (ref?.call.winner && ref.side === 'b' && ref.call.lastBAck) this.o.stack.transactions.sendStateless(ref.call.lastBAck, ref.call.winner.dialog.flow);
+    const callId = first(res, 'call-id') ?? '';
+    const ref = fromTag ? this.dialogs.get(dialogKey(callId, fromTag)) : undefined;
+    if (!ref || ref.side !== 'b') return;
+    const call = ref.call;
+    const leg = call.legs.find((l) => l.dialog.callId === callId);
+    if (!leg) return;
+    const tag = headerParam(first(res, 'to') ?? '', 'tag');
+    if (leg === call.winner && tag === leg.dialog.remoteTag) {
+      // Our ACK was lost: the 2xx is retransmitted. Send the same ACK again (or it goes when A's ACK comes).
+      if (call.lastBAck) this.o.stack.transactions.sendStateless(call.lastBAck, leg.dialog.flow);
+      return;
+    }
+    // A device that answered too late, or a second answer forked behind one contact: ACK and hang it up.
+    this.ackAndBye({ ...leg, dialog: { ...leg.dialog } }, res);
   }
 
   // ---- new calls -------------------------------------------------------------------------
@@ -134,8 +147,11 @@ export class B2bua {
       );
     const caller = outcome.account;
     const callerUser = caller.userId ? org.users.get(caller.userId) : undefined;
-    const callerNumber =
-      callerUser?.lines.find((l) => l.slot === 'primary')?.aliasExtension ?? callerUser?.lines.find((l) => l.slot === 'primary')?.number ?? caller.username;
+    const primary = callerUser?.lines.find((l) => l.slot === 'primary');
+    const callerNumber = primary?.aliasExtension ?? primary?.number ?? caller.username;
+    // What a carrier sees: the user's caller id, else a public line number, else the switchboard.
+    const publicLine = callerUser?.lines.find((l) => l.number.startsWith('+'));
+    const presentedNumber = callerUser?.callerId || publicLine?.number || org.switchboardNumber || callerNumber;
     const displayName = callerUser?.displayName ?? caller.username;
 
     const route = routeTarget(org, dialled, (n) => this.o.convertNumber?.(org, caller.userId, n) ?? n);
@@ -146,7 +162,12 @@ export class B2bua {
       toNumber: dialled,
       toUserId: route.kind === 'user' ? route.userId : null,
     });
-    this.ringRoute(call, route, { callerNumber, displayName, callerAccount: caller, maxForwards });
+    this.ringRoute(call, route.kind === 'trunk' ? { ...route, presentedNumber: route.presentedNumber ?? presentedNumber } : route, {
+      callerNumber,
+      displayName,
+      callerAccount: caller,
+      maxForwards,
+    });
   }
 
   private inboundFromTrunk(

@@ -50,3 +50,12 @@ export function percentDecode(s: string): string {
   }
   return out + s.slice(from);
 }
+
+/**
+ * A copy of `s` that shares no memory with the message it was cut from. V8 keeps a whole
+ * message's text alive behind any substring of it, so strings stored for minutes (bindings,
+ * nonces) must be copied.
+ */
+export function ownString(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}

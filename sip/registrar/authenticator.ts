@@ -75,7 +75,7 @@ export class Authenticator {
     }
     if (failure) {
       const user = usernameFrom(req, header);
-      this.opts.guard?.authFailed(source, `${user}@${org.domain}`, org.id, failure);
+      this.opts.guard?.authFailed(source, `${user}@${org.domain}`, org.id === '' ? null : org.id, failure);
     }
     return { ok: false, challenges: this.challenges(org.domain, stale), failure };
   }

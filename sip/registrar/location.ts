@@ -1,4 +1,5 @@
 import type { Remote } from '../transport/index.ts';
+import { ownString } from '../message/wire.ts';
 
 /** One registered contact of a device (RFC 3261 §10.3 binding) and the flow it came over. */
 export interface Binding {
@@ -47,8 +48,9 @@ export class LocationService {
   internUserAgent(ua: string): string {
     const known = this.userAgents.get(ua);
     if (known !== undefined) return known;
-    if (this.userAgents.size < 10_000) this.userAgents.set(ua, ua);
-    return ua;
+    const own = ownString(ua);
+    if (this.userAgents.size < 10_000) this.userAgents.set(own, own);
+    return own;
   }
 
   /** Current, unexpired bindings of a device. */

@@ -4,7 +4,7 @@ import type { Remote } from '../transport/index.ts';
 import { parseContacts, parseNameAddr } from '../message/parsers.ts';
 import { getHeader } from '../message/headers.ts';
 import { createResponse } from '../message/serialize.ts';
-import { percentDecode } from '../message/wire.ts';
+import { ownString, percentDecode } from '../message/wire.ts';
 import { newTag } from '../ids.ts';
 import type { RequestContext } from '../stack.ts';
 import type { ServerTransaction } from '../transaction/server-transactions.ts';
@@ -115,11 +115,11 @@ export class Registrar {
         orgId: org.id,
         deviceId: account.deviceId,
         aor: `sip:${account.username}@${org.domain}`,
-        contact: contact.rawUri,
-        callId,
+        contact: ownString(contact.rawUri),
+        callId: ownString(callId),
         cseq,
         q: q ? Number.parseFloat(q) : null,
-        instanceId: instance ? instance.replace(/^"|"$/g, '') : null,
+        instanceId: instance ? ownString(instance.replace(/^"|"$/g, '')) : null,
         regId: regId ? Number.parseInt(regId, 10) : null,
         expiresAt: now + expires * 1000,
         source: flowFor(contact, ctx.remote),

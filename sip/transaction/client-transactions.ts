@@ -152,6 +152,14 @@ export class InviteClientTransaction extends ClientTransaction {
         this.state = 'accepted';
         this.finalSeen = true;
         this.data = null;
+        if (this.layer.endOnFirst2xx) {
+          // RFC 6026's Accepted state only hands later 2xx to the TU; the stack's stray-response
+          // path does the same by dialog, so nothing (and no call) waits here for Timer M.
+          const handlers = this.handlers;
+          this.terminate();
+          handlers.onFinal(res);
+          return;
+        }
         this.timer = this.layer.timers.after(64 * this.layer.values.t1, () => this.terminate());
         this.handlers.onFinal(res);
       } else if (this.state === 'accepted') {

@@ -20,7 +20,8 @@ export abstract class ServerTransaction {
   constructor(
     protected readonly layer: TransactionLayer,
     readonly key: string,
-    readonly request: SipRequest,
+    /** The request; a completed non-INVITE transaction lets go of it (only its response is needed then). */
+    public request: SipRequest,
     /** Where responses go (RFC 3261 §18.2.2 with RFC 3581 rport), fixed when the request arrived. */
     readonly replyTo: Remote,
   ) {
@@ -70,7 +71,10 @@ export class NonInviteServerTransaction extends ServerTransaction {
     const j = this.layer.isReliable(this.replyTo) ? 0 : 64 * t1;
     // Timer J: one timer for all completed transactions (they share the duration), not one each.
     if (j === 0) this.terminate();
-    else this.layer.trackCompleted(this);
+    else {
+      this.request = RELEASED;
+      this.layer.trackCompleted(this);
+    }
   }
 
   receiveRetransmission(): void {
@@ -178,3 +182,6 @@ export class InviteServerTransaction extends ServerTransaction {
     super.terminate();
   }
 }
+
+/** What a completed non-INVITE server transaction keeps instead of its request. */
+const RELEASED: SipRequest = { kind: 'request', method: '', uri: '', version: 'SIP/2.0', headers: [], body: Buffer.alloc(0) };

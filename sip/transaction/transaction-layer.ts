@@ -48,6 +48,8 @@ export class TransactionLayer {
   private readonly completed = new Set<ServerTransaction>();
   /** At most this many completed non-INVITE transactions wait out Timer J; beyond it the oldest end early (Kamailio keeps 5 s). */
   maxCompleted = 50_000;
+  /** End an INVITE client transaction at its first 2xx; later 2xx reach the application as stray responses (the B2BUA sets this). */
+  endOnFirst2xx = false;
 
   constructor(io: TransactionIo, timers: Timers, values: Partial<TimerValues> = {}) {
     this.io = io;

@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { isIPv4, isIPv6 } from 'node:net';
+import { lookup, type LookupOptions } from 'node:dns';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { deliver, normalizeAddress } from './context.ts';
 import type { TransportContext } from './context.ts';
 import type { TransportCounters } from './counters.ts';
@@ -25,7 +26,7 @@ export class UdpEndpoint {
     this.ipv6 = isIPv6(host);
     this.counters = ctx.counters.perTransport.udp;
     this.local = { transport: 'udp', address: host, port: 0 };
-    this.socket = dgram.createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', recvBufferSize, sendBufferSize });
+    this.socket = dgram.createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', recvBufferSize, sendBufferSize, lookup: literalFirstLookup });
     this.socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.onDatagram(msg, rinfo));
   }
 
@@ -94,4 +95,14 @@ export class UdpEndpoint {
       }
     });
   }
+}
+
+/**
+ * dgram resolves every destination, even an IP literal, through dns.lookup and a nextTick before
+ * it sends; we send almost only to literals (source flows), so answer those at once.
+ */
+function literalFirstLookup(hostname: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = isIP(hostname);
+  if (family !== 0) return callback(null, hostname, family);
+  lookup(hostname, options as LookupOptions, (err, address, fam) => callback(err, address as string, fam));
 }

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -226,8 +227,11 @@ export function startSipp(opts: { scenario: string; args: string[]; localPort: n
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // SIPp can outlive its -timeout (waiting on a port that answered ICMP unreachable): stop it hard.
+  const hardStop = setTimeout(() => child.kill('SIGKILL'), ((opts.timeoutS ?? 30) + 5) * 1000);
   const done = new Promise<SippResult>((resolve) => {
     child.on('exit', (code) => {
+      clearTimeout(hardStop);
       let errors = '';
       try {
         errors = readFileSync(join(work, 'err.log'), 'utf8');
@@ -259,4 +263,120 @@ export function credentialsCsv(rows: Array<{ user: string; domain: string; passw
       .join('\n') +
     '\n'
   );
+}
+
+export interface SippRun extends SippResult {
+  /** What the scenario's <log> actions wrote (SIPp runs with -trace_logs). */
+  logs: string;
+}
+
+/**
+ * Starts a SIPp instance in the background from any loopback address, killed at the latest a few
+ * seconds after its timeout: SIPp's own -timeout does not fire while a call waits for an answer
+ * after an ICMP "port unreachable", and a stuck SIPp must not outlive the test.
+ */
+export function startSippOn(opts: {
+  scenario: string;
+  localPort: number;
+  localIp?: string;
+  /** Without a target SIPp is a UAS. */
+  target?: string;
+  args?: string[];
+  csv?: string;
+  timeoutS?: number;
+}): { done: Promise<SippRun>; kill(): void } {
+  const work = mkdtempSync(join(tmpdir(), 'vaxel-sipp-on-'));
+  const timeoutS = opts.timeoutS ?? 20;
+  const args = [
+    ...(opts.target ? [opts.target] : []),
+    '-sf',
+    scenarioFile(work, opts.scenario),
+    '-i',
+    opts.localIp ?? '127.0.0.1',
+    '-p',
+    String(opts.localPort),
+    '-m',
+    '1',
+    '-nostdin',
+    '-timeout',
+    `${timeoutS}s`,
+    '-trace_err',
+    '-error_file',
+    join(work, 'err.log'),
+    '-trace_logs',
+    '-log_file',
+    join(work, 'actions.log'),
+    '-max_recv_loops',
+    '1000',
+  ];
+  if (opts.csv !== undefined) {
+    writeFileSync(join(work, 'in.csv'), opts.csv);
+    args.push('-inf', join(work, 'in.csv'));
+  }
+  args.push(...(opts.args ?? []));
+  const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 5) * 1000);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<SippRun>((resolve) => {
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      const read = (name: string) => {
+        try {
+          return readFileSync(join(work, name), 'utf8');
+        } catch {
+          return '';
+        }
+      };
+      const result = { code, stdout, stderr, errors: read('err.log'), logs: read('actions.log') };
+      rmSync(work, { recursive: true, force: true });
+      resolve(result);
+    });
+  });
+  return { done, kill: () => child.kill('SIGTERM') };
+}
+
+/** Runs a SIPp UAC from any loopback address to the end (see startSippOn). */
+export function runSippOn(opts: Omit<Parameters<typeof startSippOn>[0], 'localPort' | 'target'> & { target: string; localPort?: number }): Promise<SippRun> {
+  return startSippOn({ ...opts, localPort: opts.localPort ?? randomPort(42000, 8000) }).done;
+}
+
+/** How many calls a finished SIPp run created (sent or received), from its final statistics screen. */
+export function sippCallsCreated(stdout: string): number {
+  const all = [...stdout.matchAll(/Total Calls created\s*\|\s*\|\s*(\d+)/g)];
+  const last = all.at(-1);
+  if (!last) throw new Error(`no SIPp statistics in its output:\n${stdout.slice(-2000)}`);
+  return Number(last[1]);
+}
+
+/**
+ * Sends one SIP message over UDP from `localIp` and returns the first answer (the whole text), or
+ * null when none came within waitMs. For checks that compare whole responses.
+ */
+export async function udpRequest(target: { host: string; port: number }, message: string, opts: { localIp: string; waitMs?: number }): Promise<string | null> {
+  const socket = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, opts.localIp, () => resolve());
+    });
+    const port = socket.address().port;
+    const text = message.replaceAll('LOCAL_IP', opts.localIp).replaceAll('LOCAL_PORT', String(port));
+    const answer = new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), opts.waitMs ?? 2000);
+      socket.on('message', (data) => {
+        const s = data.toString('latin1');
+        // A provisional answer is not the one the caller wants.
+        if (/^SIP\/2\.0 1\d\d /.test(s)) return;
+        clearTimeout(timer);
+        resolve(s);
+      });
+    });
+    socket.send(Buffer.from(text, 'latin1'), target.port, target.host);
+    return await answer;
+  } finally {
+    socket.close();
+  }
 }

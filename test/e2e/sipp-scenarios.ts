@@ -290,3 +290,135 @@ export const registerFor = xml(
 export const unregisterAll = registerFor
   .replaceAll('Contact: <sip:[field0]@[field3];transport=[transport]>', 'Contact: *')
   .replaceAll('Expires: 300', 'Expires: 0');
+
+const ok200 = `  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/**
+ * The carrier behind a trunk, as a SIPp UAS. Every INVITE it gets is logged for the test to check
+ * (`RURI INVITE sip:…`, `FROM …`, `PAI …`; run with -trace_logs, as startSippOn does). With
+ * `challenge` it answers the first INVITE 407 with a Proxy-Authenticate of realm carrier.test,
+ * takes the ACK and the INVITE again, and logs its `PROXY-AUTHORIZATION …` (SIPp's verifyauth
+ * reads only Authorization, so the test verifies the digest). Then 180, 200 with SDP, and
+ * 'answer' waits for the BYE, 'answer-bye' hangs up itself after holdMs.
+ */
+export function carrierUas(opts: { challenge?: boolean; mode?: 'answer' | 'answer-bye'; holdMs?: number } = {}): string {
+  const logged = (extra = '') => `  <recv request="INVITE" crlf="true" rrs="true">
+    <action>
+      <ereg regexp="^INVITE [^ ]*" search_in="msg" check_it="true" assign_to="ruri"/>
+      <ereg regexp=".*" search_in="hdr" header="From:" assign_to="caller"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" assign_to="me"/>
+      <ereg regexp=".*" search_in="hdr" header="P-Asserted-Identity:" assign_to="pai"/>
+      <log message="RURI [$ruri]"/>
+      <log message="FROM [$caller]"/>
+      <log message="PAI [$pai]"/>
+      <log message="TO [$me]"/>${extra}
+    </action>
+  </recv>`;
+  const parts = [logged()];
+  if (opts.challenge) {
+    parts.push(`  <send>
+    <![CDATA[
+
+      SIP/2.0 407 Proxy Authentication Required
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]S[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Proxy-Authenticate: Digest realm="carrier.test", nonce="[pid]n[call_number]", algorithm=MD5
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>`);
+    parts.push(
+      logged(`
+      <ereg regexp=".*" search_in="hdr" header="Proxy-Authorization:" check_it="true" assign_to="pauth"/>
+      <log message="PROXY-AUTHORIZATION [$pauth]"/>`),
+    );
+  }
+  parts.push(reply('180 Ringing', false, 'carrier'));
+  parts.push(reply('200 OK', true, 'carrier'));
+  parts.push(`  <recv request="ACK" crlf="true"/>`);
+  if (opts.mode === 'answer-bye') {
+    parts.push(`  <pause milliseconds="${opts.holdMs ?? 300}"/>
+  <send retrans="500">
+    <![CDATA[
+
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      [routes]
+      Max-Forwards: 70
+      From:[$me];tag=[pid]S[call_number]
+      To:[$caller]
+      [last_Call-ID:]
+      CSeq: 10 BYE
+      Contact: <sip:carrier@[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>`);
+  } else {
+    parts.push(`  <recv request="BYE"/>\n${ok200}\n  <timewait milliseconds="500"/>`);
+  }
+  return xml(`carrier ${opts.challenge ? 'challenging ' : ''}${opts.mode ?? 'answer'}`, parts.join('\n'));
+}
+
+function outOfDialog(method: 'OPTIONS' | 'REGISTER', cseq: number, userAgent: string): string {
+  return `  <send>
+    <![CDATA[
+
+      ${method} sip:${method === 'OPTIONS' ? '[field0]@' : ''}[field2] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      Max-Forwards: 70
+      From: <sip:[field0]@[field2]>;tag=[pid]O[call_number]
+      To: <sip:[field0]@[field2]>
+      Call-ID: [call_id]
+      CSeq: ${cseq} ${method}
+      Contact: <sip:[field0]@[local_ip]:[local_port];transport=[transport]>
+      User-Agent: ${userAgent}
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+}
+
+/**
+ * `count` requests without credentials (CSV: user;…;domain), each followed by `waitMs` of
+ * silence: any answer at all fails the run. Shows that the server drops a source.
+ */
+export function expectNoAnswer(method: 'OPTIONS' | 'REGISTER', opts: { count?: number; waitMs?: number; userAgent?: string } = {}): string {
+  const parts: string[] = [];
+  for (let i = 1; i <= (opts.count ?? 1); i++) {
+    parts.push(outOfDialog(method, i, opts.userAgent ?? 'sipp-vaxel-e2e'));
+    parts.push(`  <pause milliseconds="${opts.waitMs ?? 1500}"/>`);
+  }
+  return xml(`${method} gets no answer`, parts.join('\n'));
+}
+
+/**
+ * Up to `count` OPTIONS back to back (CSV: user;…;domain), each waiting at most a second for its
+ * 200; the first one left unanswered ends the run, successfully. A flood from one address.
+ */
+export function optionsBurst(count: number): string {
+  const parts: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    parts.push(outOfDialog('OPTIONS', i, 'sipp-vaxel-e2e'));
+    parts.push(`  <recv response="200" timeout="1000" ontimeout="silence"/>`);
+  }
+  parts.push(`  <label id="silence"/>`);
+  return xml('OPTIONS burst', parts.join('\n'));
+}
