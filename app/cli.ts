@@ -14,7 +14,8 @@ const withStoreFlags = (c: Command) => c.option('--data <dir>', 'data folder for
 withStoreFlags(program.command('start').description('Start Vaxel (migrates the store first)'))
   .option('--http-port <port>', 'HTTP port (VAXEL_HTTP_PORT, default 8080)')
   .option('--http-host <host>', 'HTTP bind address (VAXEL_HTTP_HOST, default 0.0.0.0)')
-  .option('--sip-port <port>', 'SIP port (VAXEL_SIP_PORT, default 5060)')
+  .option('--sip-port <port>', 'SIP port, UDP and TCP (VAXEL_SIP_PORT, default 5060)')
+  .option('--sip-host <host>', 'SIP bind address (VAXEL_SIP_HOST, default 0.0.0.0)')
   .action(async (flags: StartFlags) => {
     const running = await startVaxel(loadConfig(flags));
     const stop = () => {
