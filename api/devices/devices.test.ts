@@ -18,6 +18,35 @@ describe('devices API', () => {
   const api = useTestApi();
   const url = (org: TestOrg, rest = '') => `/api/v1/organizations/${org.orgId}/devices${rest}`;
 
+  it('shows a desk phone as registered while the registrar holds an unexpired binding for it', async () => {
+    const org = await createTestOrg(api());
+    const u = await createTestUser(api(), org);
+    const desk = await org.provider.post(url(org), { kind: 'desk_phone', mac: '000413aabb77', model: 'Snom D785', userId: u.id });
+    expect(desk.body.registered).toBe(false);
+    const binding = {
+      orgId: org.orgId,
+      deviceId: desk.body.id as string,
+      aor: 'sip:desk@x.test',
+      contact: 'sip:desk@192.0.2.7:5060',
+      instanceId: null,
+      regId: null,
+      callId: 'c',
+      cseq: 1,
+      q: null,
+      receivedTransport: 'udp',
+      receivedAddress: '192.0.2.7',
+      receivedPort: 5060,
+      userAgent: 'snom',
+      path: [],
+    };
+    await api().store.registrations.upsertMany([{ ...binding, expiresAt: new Date(Date.now() + 60_000) }]);
+    expect((await org.provider.get(url(org, `/${desk.body.id}`))).body.registered).toBe(true);
+    const list = await org.provider.get(url(org, '?kind=desk_phone'));
+    expect(list.body.items.find((d: { id: string }) => d.id === desk.body.id).registered).toBe(true);
+    await api().store.registrations.upsertMany([{ ...binding, expiresAt: new Date(Date.now() - 1000) }]);
+    expect((await org.provider.get(url(org, `/${desk.body.id}`))).body.registered).toBe(false);
+  });
+
   it('creates a softphone, a mobile, a desk phone and a SIP account and lists them with their user', async () => {
     const org = await createTestOrg(api());
     const u = await createTestUser(api(), org, { firstName: 'Søren', lastName: 'Ærø' });

@@ -21,7 +21,7 @@ function sipCredentials(d: DeviceRow) {
 }
 
 /** The public shape of a device; the SIP password is write-only and never leaves the store. */
-export function presentDevice(d: DeviceRow, owner?: DeviceOwner) {
+export function presentDevice(d: DeviceRow, owner?: DeviceOwner, registered = false) {
   const common = {
     id: d.id,
     kind: d.kind,
@@ -51,8 +51,8 @@ export function presentDevice(d: DeviceRow, owner?: DeviceOwner) {
         description: d.description,
         hotDesk: d.hot_desk,
         state: deskPhoneState(d),
-        // Filled from the registrar once the SIP layer reports registrations.
-        registered: false,
+        // An unexpired binding in the registrar's store (written behind within about a second).
+        registered,
         lastSeenIp: d.last_seen_ip,
         ...sipCredentials(d),
       };
@@ -64,7 +64,7 @@ export function presentDevice(d: DeviceRow, owner?: DeviceOwner) {
 export type DeviceView = ReturnType<typeof presentDevice>;
 
 /** Presents many devices with their users, looked up once. */
-export function presentDevices(devices: readonly DeviceRow[], owners: readonly DeviceOwner[]): DeviceView[] {
+export function presentDevices(devices: readonly DeviceRow[], owners: readonly DeviceOwner[], registered: ReadonlySet<string> = new Set()): DeviceView[] {
   const byId = new Map(owners.map((u) => [u.id, u]));
-  return devices.map((d) => presentDevice(d, d.user_id ? byId.get(d.user_id) : undefined));
+  return devices.map((d) => presentDevice(d, d.user_id ? byId.get(d.user_id) : undefined, registered.has(d.id)));
 }

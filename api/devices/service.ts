@@ -67,7 +67,9 @@ async function checkMobileNumber(repos: Repos, orgId: string, raw: string, selfI
 /** Presents devices with their users (one lookup for the whole page). */
 export async function presentWithOwners(repos: Repos, orgId: string, devices: readonly DeviceRow[]): Promise<DeviceView[]> {
   const ids = [...new Set(devices.map((d) => d.user_id).filter((id): id is string => id !== null))];
-  return presentDevices(devices, await repos.users.getMany(orgId, ids));
+  const phones = devices.filter((d) => d.kind === 'desk_phone').map((d) => d.id);
+  const [owners, registered] = await Promise.all([repos.users.getMany(orgId, ids), repos.registrations.registeredDeviceIds(orgId, phones, new Date())]);
+  return presentDevices(devices, owners, registered);
 }
 
 async function presentOne(repos: Repos, orgId: string, d: DeviceRow): Promise<DeviceView> {

@@ -157,6 +157,19 @@ export function registrationsRepo(db: Executor) {
     },
 
     /** The organization's bindings, optionally of one device and only those valid at `now`, for the API and CLI. */
+    /** Which of these devices have an unexpired binding now (the phone list's "registered"). */
+    async registeredDeviceIds(orgId: string, deviceIds: readonly string[], now: Date): Promise<Set<string>> {
+      if (deviceIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('sip_registrations')
+        .select('device_id')
+        .distinct()
+        .where('org_id', '=', orgId)
+        .where('device_id', 'in', deviceIds)
+        .where('expires_at', '>', now)
+        .execute();
+      return new Set(rows.map((r) => r.device_id));
+    },
     async listForOrg(orgId: string, opts: { deviceId?: string | undefined; now?: Date | undefined } = {}): Promise<StoredRegistration[]> {
       let q = db.selectFrom('sip_registrations').selectAll().where('org_id', '=', orgId);
       if (opts.deviceId) q = q.where('device_id', '=', opts.deviceId);
