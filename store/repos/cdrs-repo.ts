@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { CdrCause, CdrDirection, CdrHangupBy, CdrsTable } from '../database.ts';
 import type { Executor, Page } from './executor.ts';
@@ -71,7 +72,8 @@ export function cdrsRepo(db: Executor) {
       for (let i = 0; i < rows.length; i += BATCH) {
         const json = JSON.stringify(
           rows.slice(i, i + BATCH).map((r) => ({
-            id: r.id ?? null,
+            // Made here: gen_random_uuid() per row is a third of PGlite's cost for the batch.
+            id: r.id ?? randomUUID(),
             org_id: r.orgId,
             call_id: r.callId,
             direction: r.direction,
@@ -91,7 +93,7 @@ export function cdrsRepo(db: Executor) {
         await sql`
           insert into cdrs (id, org_id, call_id, direction, from_number, from_user_id, to_number, to_user_id, trunk_id,
             started_at, answered_at, ended_at, cause, sip_status, hangup_by)
-          select coalesce(v.id, gen_random_uuid()), v.org_id, v.call_id, v.direction, v.from_number, v.from_user_id, v.to_number, v.to_user_id, v.trunk_id,
+          select v.id, v.org_id, v.call_id, v.direction, v.from_number, v.from_user_id, v.to_number, v.to_user_id, v.trunk_id,
             v.started_at, v.answered_at, v.ended_at, v.cause, v.sip_status, v.hangup_by
           from jsonb_to_recordset(${json}::jsonb) as v(id uuid, org_id uuid, call_id text, direction text, from_number text, from_user_id uuid,
             to_number text, to_user_id uuid, trunk_id uuid, started_at timestamptz, answered_at timestamptz, ended_at timestamptz, cause text,
