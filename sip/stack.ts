@@ -204,6 +204,8 @@ export class SipStack {
 
   /** The host:port we are reachable at over this transport (for Contact headers). */
   contactHostPort(transport: Remote['transport']): string {
+    const known = this.viaHost.get(transport);
+    if (known !== undefined) return known;
     this.viaFor({ transport, address: '', port: 0 }, '');
     return this.viaHost.get(transport) ?? '127.0.0.1';
   }

@@ -257,7 +257,8 @@ export class B2bua {
     if (route.kind === 'not_found') return this.fail(call, 404, 'Not Found', 'not_found');
     if (route.kind === 'no_route') return this.fail(call, 403, 'Forbidden: no route for external numbers', 'forbidden');
     const tx = call.a.tx;
-    tx.respond(createResponse(call.a.invite, 100, 'Trying'));
+    const invite = call.a.invite;
+    tx.tryingAfter(TRYING_AFTER_MS, () => createResponse(invite, 100, 'Trying'));
     const ct = first(call.a.invite, 'content-type');
     const body = call.a.invite.body;
     const domain = org.domain;
@@ -642,6 +643,9 @@ export class B2bua {
     return this.outbound.get(orgId) ?? 0;
   }
 }
+
+/** RFC 3261 §17.2.1's 200 ms: a 100 Trying goes out only if nothing else has by then. */
+const TRYING_AFTER_MS = 200;
 
 function dialogKey(callId: string, localTag: string): string {
   return callId + '|' + localTag;

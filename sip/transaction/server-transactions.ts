@@ -96,10 +96,23 @@ export class InviteServerTransaction extends ServerTransaction {
   onCancel: (() => void) | null = null;
   private retransmitTimer: TimerHandle | null = null;
   private interval = 0;
+  private tryingTimer: TimerHandle | null = null;
 
   constructor(layer: TransactionLayer, key: string, request: SipRequest, replyTo: Remote) {
     super(layer, key, request, replyTo);
     this.state = 'proceeding';
+  }
+
+  /**
+   * RFC 3261 §17.2.1: a 100 Trying if the TU has not answered within `ms`. A B2BUA that forks at
+   * once usually relays a 180 long before, so the 100 (one more datagram per call) is rarely sent.
+   */
+  tryingAfter(ms: number, trying: () => SipResponse): void {
+    if (this.tryingTimer || this.last) return;
+    this.tryingTimer = this.layer.timers.after(ms, () => {
+      this.tryingTimer = null;
+      if (this.state === 'proceeding' && !this.last) this.transmit(trying());
+    });
   }
 
   get accepted(): boolean {
@@ -108,6 +121,10 @@ export class InviteServerTransaction extends ServerTransaction {
 
   respond(res: SipResponse): void {
     if (this.state !== 'proceeding' && !(this.state === 'accepted' && res.status >= 200 && res.status < 300)) return;
+    if (this.tryingTimer) {
+      this.layer.timers.cancel(this.tryingTimer);
+      this.tryingTimer = null;
+    }
     this.transmit(res);
     if (res.status < 200) return;
     const { t1 } = this.layer.values;
@@ -179,6 +196,8 @@ export class InviteServerTransaction extends ServerTransaction {
   override terminate(): void {
     this.layer.timers.cancel(this.retransmitTimer);
     this.retransmitTimer = null;
+    this.layer.timers.cancel(this.tryingTimer);
+    this.tryingTimer = null;
     super.terminate();
   }
 }

@@ -139,6 +139,21 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     expect(timedOut).toBe(true);
   });
 
+  it('sends 100 Trying only when nothing else was sent within 200 ms (RFC 3261 §17.2.1)', () => {
+    const { layer, sent, timers } = rig();
+    const slow = request('INVITE', { branch: 'z9hG4bKslow' });
+    const a = serverTx(layer, slow) as InviteServerTransaction;
+    a.tryingAfter(200, () => createResponse(slow, 100, 'Trying'));
+    const quick = request('INVITE', { branch: 'z9hG4bKquick', callId: 'call-2' });
+    const b = serverTx(layer, quick) as InviteServerTransaction;
+    b.tryingAfter(200, () => createResponse(quick, 100, 'Trying'));
+    timers.advance(50);
+    b.respond(createResponse(quick, 180, 'Ringing', { toTag: 'r' }));
+    timers.advance(200);
+    expect(sent.map((m) => `${m.at} ${m.first}`)).toEqual(['50 SIP/2.0 180 Ringing', '200 SIP/2.0 100 Trying']);
+    void a;
+  });
+
   it('hands a CANCEL with the INVITE it cancels', () => {
     const { layer } = rig();
     const req = request('INVITE');
