@@ -28,8 +28,12 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'MESSAGE',
 ]);
 export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, UPDATE, REFER, NOTIFY';
-/** Option tags we accept in Require: only what we implement end to end (RFC 3261 §8.2.2.3). */
-export const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set(['path', 'outbound', 'replaces']);
+/**
+ * Option tags we accept in Require: only what we implement end to end (RFC 3261 §8.2.2.3). Path
+ * (RFC 3327): bindings keep the Path and requests to them carry it as their route set. Outbound
+ * (RFC 5626) and Replaces are not claimed until they are implemented.
+ */
+export const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set(['path']);
 const ACCEPTED_CONTENT_TYPES: ReadonlySet<string> = new Set(['application/sdp', 'application/dtmf-relay', 'application/dtmf', 'message/sipfrag', 'text/plain']);
 
 export interface RequestContext {

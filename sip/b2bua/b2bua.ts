@@ -298,6 +298,7 @@ export class B2bua {
           this.startLeg(call, {
             target: b.contact,
             flow: b.source,
+            routeSet: b.path,
             localUri: `sip:${caller.callerNumber}@${domain}`,
             fromDisplay: name,
             toUri: `sip:${call.toNumber}@${domain}`,
@@ -322,6 +323,8 @@ export class B2bua {
     p: {
       target: string;
       flow: Remote;
+      /** RFC 3327 Path of the binding: the INVITE's route set. */
+      routeSet?: string[];
       localUri: string;
       fromDisplay: string;
       toUri: string;
@@ -339,7 +342,7 @@ export class B2bua {
       localUri: p.localUri,
       remoteUri: p.toUri,
       remoteTarget: p.target,
-      routeSet: [],
+      routeSet: p.routeSet ?? [],
       flow: p.flow,
       localCseq: 1,
       remoteCseq: 0,

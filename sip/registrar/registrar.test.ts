@@ -56,7 +56,16 @@ function rig() {
   let n = 0;
   /** Sends one REGISTER and returns the response. */
   function register(
-    opts: { user?: string; toUser?: string; contacts?: string[]; expires?: number | null; authorization?: string; callId?: string; cseq?: number } = {},
+    opts: {
+      user?: string;
+      toUser?: string;
+      contacts?: string[];
+      expires?: number | null;
+      authorization?: string;
+      callId?: string;
+      cseq?: number;
+      path?: string[];
+    } = {},
   ): SipResponse {
     const user = opts.user ?? 'alice';
     const lines = [
@@ -69,6 +78,7 @@ function rig() {
       `CSeq: ${opts.cseq ?? n} REGISTER`,
       ...(opts.contacts ?? [`<sip:${user}@${PHONE.address}:${PHONE.port}>`]).map((c) => `Contact: ${c}`),
       ...(opts.expires === null ? [] : [`Expires: ${opts.expires ?? 300}`]),
+      ...(opts.path ?? []).map((p) => `Path: ${p}`),
       ...(opts.authorization ? [`Authorization: ${opts.authorization}`] : []),
       'Content-Length: 0',
       '',
@@ -153,6 +163,12 @@ describe('registrar (RFC 3261 §10.3 with RFC 8760 digest)', () => {
     expect(t.location.lookup('dev-alice', t.timers.now())).toHaveLength(1);
     t.timers.advance(120_001);
     expect(t.location.lookup('dev-alice', t.timers.now())).toHaveLength(0);
+  });
+
+  it('keeps the Path of a REGISTER that came through an edge proxy (RFC 3327)', () => {
+    const t = rig();
+    t.registerAuthed({ path: ['<sip:edge1.example.net;lr>', '<sip:edge2.example.net;lr>'] });
+    expect(t.location.lookup('dev-alice', t.timers.now())[0]!.path).toEqual(['<sip:edge1.example.net;lr>', '<sip:edge2.example.net;lr>']);
   });
 
   it('refuses credentials of one device for another address of record (403)', () => {

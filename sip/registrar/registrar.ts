@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { NameAddr, SipRequest } from '../message/types.ts';
 import type { Remote } from '../transport/index.ts';
 import { parseContacts, parseNameAddr } from '../message/parsers.ts';
-import { getHeader } from '../message/headers.ts';
+import { getHeader, getHeaderValues } from '../message/headers.ts';
 import { createResponse } from '../message/serialize.ts';
 import { ownString, percentDecode } from '../message/wire.ts';
 import { newTag } from '../ids.ts';
@@ -124,7 +124,7 @@ export class Registrar {
         expiresAt: now + expires * 1000,
         source: flowFor(contact, ctx.remote),
         userAgent: this.opts.location.internUserAgent(getHeader(req, 'user-agent') ?? ''),
-        path: [],
+        path: getHeaderValues(req, 'path').map(ownString),
       };
       this.opts.location.upsert(binding, now);
     }
