@@ -60,38 +60,41 @@ function rangeAdmits(range: string, type: string): boolean {
  * An ACK is never answered, so its failures come back as action 'drop'. Max-Forwards 0 is not
  * judged here: it only matters to a request the element would forward (§16.3, zeromf.dat).
  */
-export function checkRequestAsElement(req: SipRequest, opts: ElementCheckOptions): ParseFailure | null {
+/** A refusal of `req`; an ACK's is a drop, since an ACK is never answered. (Module level: no closure per request.) */
+function refuse(req: SipRequest, status: number, reason: string, unsupported?: string[]): ParseFailure {
   const action = req.method === 'ACK' ? 'drop' : 'reply';
-  const fail = (status: number, reason: string, unsupported?: string[]): ParseFailure =>
-    unsupported === undefined ? { action, status, reason, message: req } : { action, status, reason, unsupported, message: req };
+  return unsupported === undefined ? { action, status, reason, message: req } : { action, status, reason, unsupported, message: req };
+}
 
-  if (!opts.knownMethods.has(req.method)) return fail(501, 'Not Implemented');
+export function checkRequestAsElement(req: SipRequest, opts: ElementCheckOptions): ParseFailure | null {
+  if (!opts.knownMethods.has(req.method)) return refuse(req, 501, 'Not Implemented');
 
   const colon = req.uri.indexOf(':');
   const scheme = req.uri.slice(0, colon < 0 ? 0 : colon).toLowerCase();
-  if (scheme !== 'sip' && scheme !== 'sips' && scheme !== 'tel') return fail(416, 'Unsupported URI Scheme');
+  if (scheme !== 'sip' && scheme !== 'sips' && scheme !== 'tel') return refuse(req, 416, 'Unsupported URI Scheme');
 
   if (req.method === 'REGISTER') {
     const to = parseNameAddr(getHeader(req, 'to') ?? '');
-    if (to !== null && to.uri.scheme !== 'sip' && to.uri.scheme !== 'sips') return fail(400, 'Bad Request: the To of a REGISTER must be a SIP or SIPS URI');
+    if (to !== null && to.uri.scheme !== 'sip' && to.uri.scheme !== 'sips')
+      return refuse(req, 400, 'Bad Request: the To of a REGISTER must be a SIP or SIPS URI');
   }
 
   if (req.method !== 'ACK' && req.method !== 'CANCEL') {
     const unsupported = getHeaderValues(req, 'require').filter((tag) => !hasTag(opts.supportedExtensions, tag));
-    if (unsupported.length > 0) return fail(420, 'Bad Extension', unsupported);
+    if (unsupported.length > 0) return refuse(req, 420, 'Bad Extension', unsupported);
   }
 
   if (req.body.length > 0 && SESSION_BODY_METHODS.has(req.method)) {
     const ct = getHeader(req, 'content-type');
-    if (ct === undefined || !opts.acceptedContentTypes.has(mediaType(ct))) return fail(415, 'Unsupported Media Type');
-    for (const enc of getHeaderValues(req, 'content-encoding')) if (enc.toLowerCase() !== 'identity') return fail(415, 'Unsupported Media Type');
+    if (ct === undefined || !opts.acceptedContentTypes.has(mediaType(ct))) return refuse(req, 415, 'Unsupported Media Type');
+    for (const enc of getHeaderValues(req, 'content-encoding')) if (enc.toLowerCase() !== 'identity') return refuse(req, 415, 'Unsupported Media Type');
   }
 
   if (req.method === 'INVITE' && req.headers.some((h) => h.key === 'accept')) {
     const ranges = getHeaderValues(req, 'accept');
     let ok = false;
     for (const type of opts.acceptedContentTypes) if (ranges.some((r) => rangeAdmits(r, type))) ok = true;
-    if (!ok) return fail(406, 'Not Acceptable');
+    if (!ok) return refuse(req, 406, 'Not Acceptable');
   }
   return null;
 }

@@ -37,8 +37,7 @@ export class Registrar {
   }
 
   handle(req: SipRequest, tx: ServerTransaction, ctx: RequestContext): void {
-    const reply = (status: number, reason: string, headers: Array<[string, string]> = []) =>
-      tx.respond(createResponse(req, status, reason, { toTag: newTag(), headers }));
+    const reply = (status: number, reason: string, headers: Array<[string, string]> = []) => respond(tx, req, status, reason, headers);
 
     const to = parseNameAddr(getHeader(req, 'to') ?? '');
     if (!to || (to.uri.scheme !== 'sip' && to.uri.scheme !== 'sips')) return reply(400, 'Bad Request: To must be a SIP or SIPS URI');
@@ -148,6 +147,10 @@ function flowFor(contact: NameAddr, remote: Remote): Remote {
   if (isIP(host) === 0 || host !== remote.address) return remote;
   const port = contact.uri.port ?? (contact.uri.scheme === 'sips' ? 5061 : 5060);
   return { ...remote, port };
+}
+
+function respond(tx: ServerTransaction, req: SipRequest, status: number, reason: string, headers: Array<[string, string]>): void {
+  tx.respond(createResponse(req, status, reason, { toTag: newTag(), headers }));
 }
 
 function parseExpires(v: string | undefined): number | null {
