@@ -27,7 +27,17 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     process.execPath,
     [...(opts.nodeArgs ?? []), join(ROOT, 'bin', 'vaxel.js'), 'start', '--data', dataDir, '--http-port', String(port), '--http-host', '127.0.0.1'],
     {
-      env: { ...process.env, VAXEL_LOG_LEVEL: 'warn', ...env },
+      // SIP on loopback at a random port unless the caller says otherwise: a second server (tests
+      // run in parallel) must not collide on 5060/5061/5066.
+      env: {
+        ...process.env,
+        VAXEL_LOG_LEVEL: 'warn',
+        VAXEL_SIP_HOST: '127.0.0.1',
+        VAXEL_SIP_PORT: String(30000 + Math.floor(Math.random() * 20000)),
+        VAXEL_SIP_TLS_PORT: 'off',
+        VAXEL_SIP_WS_PORT: 'off',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
