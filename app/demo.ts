@@ -171,7 +171,10 @@ export async function seedDemo(store: Store, opts: { users?: number; slug?: stri
       if (round === 0 && role) logins.push(`${role === 'org_admin' ? 'Org admin' : 'Group admin'}: ${username} / ${DEMO_PASSWORD}`);
       if (i === 1) logins.push(`User: ${username} / ${DEMO_PASSWORD}`);
       if (i < 200) {
-        await tx.devices.create(orgId, { kind: 'softphone', userId: user.id, enabled: true });
+        // The first three softphones can register at once: SIP credentials printed with the logins.
+        const sip = i < 3 ? { sipUsername: `softphone-${ext}`, sipPassword: DEMO_PASSWORD } : {};
+        await tx.devices.create(orgId, { kind: 'softphone', userId: user.id, enabled: true, ...sip });
+        if (i < 3) logins.push(`SIP softphone of ${first} ${last} (extension ${ext}): sip:softphone-${ext}@${org.sip_domain} / ${DEMO_PASSWORD}`);
         if (i % 2 === 0) {
           const mac = `000413${(0x10000 + i).toString(16).slice(-6).padStart(6, '0')}`;
           await tx.devices.create(orgId, {
