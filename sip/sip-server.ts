@@ -18,7 +18,7 @@ import { TrunkRegistrations } from './trunk/trunk-registration.ts';
 import { newTag } from './ids.ts';
 
 export interface SipServerOptions {
-  transport: Omit<SipTransportOptions, 'tls'> & { tls?: SipTransportOptions['tls'] };
+  transport: SipTransportOptions;
   directory: SipDirectory;
   /** HMAC key for nonces; random per process unless given (nonces then do not survive a restart, which costs one extra challenge). */
   nonceSecret: Buffer;

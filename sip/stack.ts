@@ -8,7 +8,7 @@ import { createResponse, serializeMessage } from './message/serialize.ts';
 import type { SipGuard } from './security/guard.ts';
 import type { Timers } from './timers.ts';
 import { TransactionLayer, type TimerValues } from './transaction/transaction-layer.ts';
-import type { InviteServerTransaction, ServerTransaction } from './transaction/server-transactions.ts';
+import type { ServerTransaction } from './transaction/server-transactions.ts';
 import type { ClientHandlers, ClientTransaction } from './transaction/client-transactions.ts';
 import { newBranch, newTag } from './ids.ts';
 
@@ -122,9 +122,9 @@ export class SipStack {
       }
     }
     const invalid = validateRequest(req);
-    if (invalid) return this.rejectUnparsed({ ...invalid, message: req }, remote, local);
+    if (invalid) return this.reject({ ...invalid, message: req }, remote);
     const via = topVia(req);
-    if (!via) return this.rejectUnparsed({ action: 'reply', status: 400, reason: 'Bad Request: unreadable Via', message: req }, remote, local);
+    if (!via) return this.reject({ action: 'reply', status: 400, reason: 'Bad Request: unreadable Via', message: req }, remote);
     stampVia(req, via, remote);
     const replyTo = responseTarget(via, remote);
     const ctx: RequestContext = { remote, local, via, replyTo };
@@ -136,7 +136,7 @@ export class SipStack {
       });
       if (refused) return this.replyStateless(req, refused, replyTo);
     }
-    const d = this.transactions.receiveRequest(req, via, remote, replyTo);
+    const d = this.transactions.receiveRequest(req, via, replyTo);
     switch (d.kind) {
       case 'new':
         this.app?.onRequest(req, d.tx, ctx);
@@ -167,12 +167,22 @@ export class SipStack {
     if (!this.transactions.receiveResponse(res, via)) this.app?.onStrayResponse?.(res, remote);
   }
 
+  /** A message that failed to parse: it has not met the guard yet. */
   private rejectUnparsed(f: ParseFailure, remote: Remote, _local: LocalEndpoint): void {
+    const req = f.message;
+    if (this.guard && req?.kind === 'request' && this.guard.admit(remote.address, getHeader(req, 'user-agent')) !== 'ok') {
+      this.counters.dropped++;
+      return;
+    }
+    this.reject(f, remote);
+  }
+
+  /** Answers (or drops) a message refused before any transaction; the guard has already admitted it. */
+  private reject(f: ParseFailure, remote: Remote): void {
     this.counters.malformed++;
     const req = f.message;
     this.log('sip_malformed', { source: `${remote.address}:${remote.port}`, status: f.status, reason: f.reason });
     if (f.action !== 'reply' || !req || req.kind !== 'request' || req.method === 'ACK') return;
-    if (this.guard && this.guard.admit(remote.address, getHeader(req, 'user-agent')) !== 'ok') return;
     const via = topVia(req);
     this.replyStateless(req, f, via ? responseTarget(via, remote) : remote);
   }
@@ -243,11 +253,6 @@ export class SipStack {
 
   async close(): Promise<void> {
     this.transactions.clear();
-  }
-
-  /** Replies to an INVITE server transaction or any other one, swallowing late answers. */
-  static respond(tx: ServerTransaction | InviteServerTransaction, res: SipResponse): void {
-    tx.respond(res);
   }
 }
 

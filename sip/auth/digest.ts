@@ -114,18 +114,24 @@ export function verifyDigest(opts: { auth: AuthHeader; method: string; ha1: stri
   if ('error' in creds) return false;
   const { algorithm } = creds;
   if (opts.ha1.length !== HEX_LENGTH[algorithm]) return false;
-  const ha1 = opts.ha1.toLowerCase();
-  const ha2 = hashWire(algorithm, `${opts.method}:${creds.uri}`);
-  let expected: string;
-  if (creds.qop === null) {
-    expected = hashWire(algorithm, `${ha1}:${creds.nonce}:${ha2}`);
-  } else if (creds.qop.toLowerCase() === 'auth') {
-    // The nc as sent, not re-formatted: the client hashed its own spelling.
-    expected = hashWire(algorithm, `${ha1}:${creds.nonce}:${opts.auth.params.get('nc')}:${creds.cnonce}:${creds.qop}:${ha2}`);
-  } else {
-    return false;
-  }
+  if (creds.qop !== null && creds.qop.toLowerCase() !== 'auth') return false;
+  // The nc as sent, not re-formatted: the client hashed its own spelling.
+  const qop = creds.qop === null ? null : { qop: creds.qop, nc: opts.auth.params.get('nc') ?? '', cnonce: creds.cnonce ?? '' };
+  const expected = digestResponse(algorithm, opts.ha1.toLowerCase(), creds.nonce, opts.method, creds.uri, qop);
   return hexEqual(expected, creds.response);
+}
+
+/** The digest `response` (RFC 7616 §3.4.1) for qop=auth, or without qop (RFC 2069) when `qop` is null; both sides of the exchange use it. */
+export function digestResponse(
+  algorithm: DigestAlgorithm,
+  ha1: string,
+  nonce: string,
+  method: string,
+  uri: string,
+  qop: { qop: string; nc: string; cnonce: string } | null,
+): string {
+  const ha2 = hashWire(algorithm, `${method}:${uri}`);
+  return qop === null ? hashWire(algorithm, `${ha1}:${nonce}:${ha2}`) : hashWire(algorithm, `${ha1}:${nonce}:${qop.nc}:${qop.cnonce}:${qop.qop}:${ha2}`);
 }
 
 const UNSAFE_IN_VALUE = /[\u0000-\u001f\u007f]/;

@@ -374,7 +374,6 @@ export class B2bua {
     const handlers: ClientHandlers = {
       onProvisional: (res) => this.legProvisional(call, leg, res),
       onFinal: (res) => this.legFinal(call, leg, res),
-      onExtra2xx: (res) => this.legExtra2xx(call, leg, res),
       onTimeout: () => this.legFailed(call, leg, 408),
     };
     leg.tx = this.o.stack.request(req, leg.dialog.flow, handlers);
@@ -448,15 +447,6 @@ export class B2bua {
     this.dialogs.set(dialogKey(call.a.dialog.callId, call.a.dialog.localTag), { call, side: 'a' });
     const ct = first(res, 'content-type');
     this.respondA(call, 200, 'OK', { body: res.body, ...(ct ? { contentType: ct } : {}) });
-  }
-
-  private legExtra2xx(call: Call, leg: Leg, res: SipResponse): void {
-    if (call.winner === leg) {
-      if (call.lastBAck) this.o.stack.transactions.sendStateless(call.lastBAck, leg.dialog.flow);
-      return;
-    }
-    const tag = headerParam(first(res, 'to') ?? '', 'tag');
-    if (tag && tag !== leg.dialog.remoteTag) this.ackAndBye({ ...leg, dialog: { ...leg.dialog, remoteTag: tag } }, res);
   }
 
   private ackAndBye(leg: Leg, res: SipResponse): void {

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { computeHa1, digestResponse } from '../auth/digest.ts';
 import { parseAuthHeader } from '../message/parsers.ts';
 
 /**
@@ -12,17 +13,14 @@ export function digestAuthorization(challenge: string, c: { username: string; pa
   const nonce = ch.params.get('nonce');
   if (!nonce) return null;
   const algorithm = (ch.params.get('algorithm') ?? 'MD5').toUpperCase();
-  const hashName = algorithm === 'MD5' ? 'md5' : algorithm === 'SHA-256' ? 'sha256' : null;
-  if (!hashName) return null;
-  const h = (s: string) => createHash(hashName).update(s, 'utf8').digest('hex');
+  if (algorithm !== 'MD5' && algorithm !== 'SHA-256') return null;
   const qops = (ch.params.get('qop') ?? '').split(',').map((q) => q.trim().toLowerCase());
   const useQop = qops.includes('auth');
   if (!useQop && qops.some((q) => q !== '')) return null; // auth-int only: not supported
-  const ha1 = h(`${c.username}:${realm}:${c.password}`);
-  const ha2 = h(`${c.method}:${c.uri}`);
+  const ha1 = computeHa1(algorithm, c.username, realm, c.password);
   const cnonce = randomBytes(8).toString('hex');
   const nc = '00000001';
-  const response = useQop ? h(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`) : h(`${ha1}:${nonce}:${ha2}`);
+  const response = digestResponse(algorithm, ha1, nonce, c.method, c.uri, useQop ? { qop: 'auth', nc, cnonce } : null);
   const q = (s: string) => '"' + s.replace(/["\\]/g, (x) => '\\' + x) + '"';
   let v = `Digest username=${q(c.username)}, realm=${q(realm)}, nonce=${q(nonce)}, uri=${q(c.uri)}, response=${q(response)}, algorithm=${algorithm}`;
   const opaque = ch.params.get('opaque');

@@ -8,7 +8,7 @@ import { ownString, percentDecode } from '../message/wire.ts';
 import { newTag } from '../ids.ts';
 import type { RequestContext } from '../stack.ts';
 import type { ServerTransaction } from '../transaction/server-transactions.ts';
-import type { SipDirectory, SipOrg } from '../directory.ts';
+import { buildSipOrg, type SipDirectory, type SipOrg } from '../directory.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { Binding, LocationService } from './location.ts';
 
@@ -163,19 +163,11 @@ function parseExpires(v: string | undefined): number | null {
 }
 
 function unknownDomain(host: string): SipOrg {
-  return {
-    id: '',
-    name: '',
-    domain: host.toLowerCase(),
-    timeZone: 'UTC',
-    maxOutboundCalls: 0,
-    switchboardNumber: null,
-    accounts: new Map(),
-    accountsByDevice: new Map(),
-    devicesByUser: new Map(),
-    users: new Map(),
-    numbers: new Map(),
-    ranges: [],
+  return buildSipOrg({
+    org: { id: '', name: '', sipDomain: host, timeZone: 'UTC', maxOutboundCalls: 0, switchboardNumber: null },
+    devices: [],
+    users: [],
+    numberRanges: [],
     trunks: [],
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import type { Remote } from '../transport/index.ts';
 import type { HeaderField, SipRequest, SipResponse } from '../message/types.ts';
 import { serializeMessage } from '../message/serialize.ts';
+import { splitList } from '../message/parsers.ts';
 import type { TimerHandle } from '../timers.ts';
 import type { TransactionLayer } from './transaction-layer.ts';
 
@@ -206,7 +207,7 @@ export function buildNon2xxAck(invite: SipRequest, res: SipResponse): SipRequest
   pick('via', invite.headers, true);
   // Only the top Via value: a header field may hold several comma-separated values.
   const top = headers[0];
-  if (top && top.value.includes(',')) headers[0] = { ...top, value: top.value.slice(0, top.value.indexOf(',')).trim() };
+  if (top && top.value.includes(',')) headers[0] = { ...top, value: splitList(top.value)[0] ?? top.value };
   headers.push({ name: 'Max-Forwards', key: 'max-forwards', value: '70' });
   pick('from', invite.headers, true);
   pick('to', res.headers, true);

@@ -58,7 +58,7 @@ export class TransactionLayer {
   }
 
   /** Matches an incoming request (already validated, top Via parsed) to a server transaction or creates one. */
-  receiveRequest(req: SipRequest, via: Via, remote: Remote, replyTo: Remote): RequestDisposition {
+  receiveRequest(req: SipRequest, via: Via, replyTo: Remote): RequestDisposition {
     const method = req.method;
     const branch = via.params.get('branch') ?? null;
     if (method === 'ACK') {
@@ -89,7 +89,6 @@ export class TransactionLayer {
       const invite = this.servers.get(serverKey(req, via, branch, 'INVITE'));
       return { kind: 'cancel', tx, invite: invite instanceof InviteServerTransaction ? invite : null };
     }
-    void remote;
     return { kind: 'new', tx };
   }
 

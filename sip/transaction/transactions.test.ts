@@ -44,7 +44,7 @@ function response(text: string): SipResponse {
 const viaOf = (m: SipRequest) => parseVia(m.headers.find((h) => h.key === 'via')!.value)!;
 
 function serverTx(layer: TransactionLayer, req: SipRequest, remote = UDP) {
-  const d = layer.receiveRequest(req, viaOf(req), remote, remote);
+  const d = layer.receiveRequest(req, viaOf(req), remote);
   if (d.kind !== 'new') throw new Error(`expected a new transaction, got ${d.kind}`);
   return d.tx;
 }
@@ -55,7 +55,7 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
     const req = request('OPTIONS');
     const tx = serverTx(layer, req);
     tx.respond(createResponse(req, 200, 'OK', { toTag: 't' }));
-    expect(layer.receiveRequest(request('OPTIONS'), viaOf(req), UDP, UDP).kind).toBe('retransmission');
+    expect(layer.receiveRequest(request('OPTIONS'), viaOf(req), UDP).kind).toBe('retransmission');
     expect(sent.map((s) => s.first)).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
   });
 
@@ -85,7 +85,7 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
   it('matches a request reusing a branch with another Call-ID as a new transaction', () => {
     const { layer } = rig();
     serverTx(layer, request('REGISTER', { callId: 'one' }));
-    expect(layer.receiveRequest(request('REGISTER', { callId: 'two' }), viaOf(request('REGISTER')), UDP, UDP).kind).toBe('new');
+    expect(layer.receiveRequest(request('REGISTER', { callId: 'two' }), viaOf(request('REGISTER')), UDP).kind).toBe('new');
   });
 });
 
@@ -97,7 +97,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     tx.respond(createResponse(req, 486, 'Busy Here', { toTag: 'b' }));
     timers.advance(16_000);
     expect(sent.map((s) => s.at)).toEqual([0, 500, 1500, 3500, 7500, 11_500, 15_500]);
-    expect(layer.receiveRequest(request('ACK', { toTag: 'b' }), viaOf(req), UDP, UDP).kind).toBe('ack-absorbed');
+    expect(layer.receiveRequest(request('ACK', { toTag: 'b' }), viaOf(req), UDP).kind).toBe('ack-absorbed');
     timers.advance(10_000);
     expect(sent).toHaveLength(7);
     expect(layer.counts().server).toBe(0);
@@ -121,7 +121,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     timers.advance(1600);
     expect(sent).toHaveLength(3);
     const ack = request('ACK', { branch: 'z9hG4bKother', cseq: 7, toTag: 'ok' });
-    expect(layer.receiveRequest(ack, viaOf(ack), UDP, UDP)).toMatchObject({ kind: 'ack-2xx' });
+    expect(layer.receiveRequest(ack, viaOf(ack), UDP)).toMatchObject({ kind: 'ack-2xx' });
     timers.advance(10_000);
     expect(sent).toHaveLength(3);
     expect(acked).toBe(1);
@@ -158,7 +158,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     const { layer } = rig();
     const req = request('INVITE');
     const invite = serverTx(layer, req);
-    const d = layer.receiveRequest(request('CANCEL'), viaOf(req), UDP, UDP);
+    const d = layer.receiveRequest(request('CANCEL'), viaOf(req), UDP);
     expect(d.kind).toBe('cancel');
     if (d.kind === 'cancel') expect(d.invite).toBe(invite);
   });

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -153,8 +153,8 @@ export interface SippResult {
 }
 
 /**
- * Runs one bounded SIPp scenario from test/e2e/sipp against the server on loopback. Extra
- * arguments follow; a CSV injection file can be given as text.
+ * Runs one bounded SIPp scenario from test/e2e/sipp (or given as XML) against the server on
+ * loopback, to its end. Extra arguments follow; a CSV injection file can be given as text.
  */
 export function runSipp(opts: {
   /** A file name in test/e2e/sipp, or the scenario XML itself. */
@@ -165,84 +165,13 @@ export function runSipp(opts: {
   localIp?: string;
   localPort?: number;
   timeoutS?: number;
-}): Promise<SippResult> {
-  const work = mkdtempSync(join(tmpdir(), 'vaxel-sipp-'));
-  const args = [
-    opts.target,
-    '-sf',
-    scenarioFile(work, opts.scenario),
-    '-i',
-    opts.localIp ?? '127.0.0.1',
-    '-p',
-    String(opts.localPort ?? randomPort(42000, 8000)),
-    '-m',
-    '1',
-    '-nostdin',
-    '-timeout',
-    `${opts.timeoutS ?? 20}s`,
-    '-trace_err',
-    '-error_file',
-    join(work, 'err.log'),
-    '-max_recv_loops',
-    '1000',
-  ];
-  if (opts.csv !== undefined) {
-    writeFileSync(join(work, 'in.csv'), opts.csv);
-    args.push('-inf', join(work, 'in.csv'));
-  }
-  args.push(...(opts.args ?? []));
-  return new Promise((resolve) => {
-    execFile('sipp', args, { cwd: work, timeout: ((opts.timeoutS ?? 20) + 10) * 1000 }, (err, stdout, stderr) => {
-      let errors = '';
-      try {
-        errors = readFileSync(join(work, 'err.log'), 'utf8');
-      } catch {
-        errors = '';
-      }
-      rmSync(work, { recursive: true, force: true });
-      const code = err && 'code' in err && typeof err.code === 'number' ? err.code : err ? 1 : 0;
-      resolve({ code, stdout, stderr, errors });
-    });
-  });
+}): Promise<SippRun> {
+  return startSippOn({ ...opts, localPort: opts.localPort ?? randomPort(42000, 8000) }).done;
 }
 
-/** Starts a SIPp instance in the background (a UAS that must be up before the caller runs). */
-export function startSipp(opts: { scenario: string; args: string[]; localPort: number; timeoutS?: number }): { done: Promise<SippResult>; kill(): void } {
-  const work = mkdtempSync(join(tmpdir(), 'vaxel-sipp-bg-'));
-  const args = [
-    '-sf',
-    scenarioFile(work, opts.scenario),
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(opts.localPort),
-    '-nostdin',
-    '-timeout',
-    `${opts.timeoutS ?? 30}s`,
-    ...opts.args,
-  ];
-  args.push('-trace_err', '-error_file', join(work, 'err.log'));
-  const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  // SIPp can outlive its -timeout (waiting on a port that answered ICMP unreachable): stop it hard.
-  const hardStop = setTimeout(() => child.kill('SIGKILL'), ((opts.timeoutS ?? 30) + 5) * 1000);
-  const done = new Promise<SippResult>((resolve) => {
-    child.on('exit', (code) => {
-      clearTimeout(hardStop);
-      let errors = '';
-      try {
-        errors = readFileSync(join(work, 'err.log'), 'utf8');
-      } catch {
-        errors = '';
-      }
-      rmSync(work, { recursive: true, force: true });
-      resolve({ code, stdout, stderr, errors });
-    });
-  });
-  return { done, kill: () => child.kill('SIGTERM') };
+/** Starts a SIPp UAS on 127.0.0.1 in the background (a callee that must be up before the caller runs). */
+export function startSipp(opts: { scenario: string; args: string[]; localPort: number; timeoutS?: number }): { done: Promise<SippRun>; kill(): void } {
+  return startSippOn({ ...opts, timeoutS: opts.timeoutS ?? 30 });
 }
 
 function scenarioFile(work: string, scenario: string): string {
@@ -336,11 +265,6 @@ export function startSippOn(opts: {
     });
   });
   return { done, kill: () => child.kill('SIGTERM') };
-}
-
-/** Runs a SIPp UAC from any loopback address to the end (see startSippOn). */
-export function runSippOn(opts: Omit<Parameters<typeof startSippOn>[0], 'localPort' | 'target'> & { target: string; localPort?: number }): Promise<SippRun> {
-  return startSippOn({ ...opts, localPort: opts.localPort ?? randomPort(42000, 8000) }).done;
 }
 
 /** How many calls a finished SIPp run created (sent or received), from its final statistics screen. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsCsv, runSippOn, seedSipOrg, SIP_PASSWORD, startSipTestServer, udpRequest, type SeededOrg, type SipTestServer } from './sip-fixture.ts';
+import { credentialsCsv, runSipp, seedSipOrg, SIP_PASSWORD, startSipTestServer, udpRequest, type SeededOrg, type SipTestServer } from './sip-fixture.ts';
 import { expectNoAnswer, optionsBurst } from './sipp-scenarios.ts';
 
 /*
@@ -32,8 +32,8 @@ describe('SIP security: bans, scanners and no account enumeration', () => {
 
   const events = () => srv.securityLines.map((l) => JSON.parse(l) as Record<string, unknown>);
   const register = (localIp: string, user: string, password = SIP_PASSWORD, timeoutS = 10) =>
-    runSippOn({ scenario: 'register.xml', target, localIp, csv: credentialsCsv([{ user, domain, password, extra: '120' }]), timeoutS });
-  const silence = (localIp: string, scenario: string) => runSippOn({ scenario, target, localIp, csv: credentialsCsv([{ user: 'dave', domain }]) });
+    runSipp({ scenario: 'register.xml', target, localIp, csv: credentialsCsv([{ user, domain, password, extra: '120' }]), timeoutS });
+  const silence = (localIp: string, scenario: string) => runSipp({ scenario, target, localIp, csv: credentialsCsv([{ user: 'dave', domain }]) });
 
   it('bans an address after repeated wrong passwords, while a phone on another address keeps registering', async () => {
     for (let i = 0; i < 5; i++) {
@@ -62,7 +62,7 @@ describe('SIP security: bans, scanners and no account enumeration', () => {
   }, 60_000);
 
   it('bans an address that floods unauthenticated requests (more than 16 in 2 s)', async () => {
-    const burst = await runSippOn({ scenario: optionsBurst(40), target, localIp: '127.0.0.4', csv: credentialsCsv([{ user: 'dave', domain }]) });
+    const burst = await runSipp({ scenario: optionsBurst(40), target, localIp: '127.0.0.4', csv: credentialsCsv([{ user: 'dave', domain }]) });
     // SIPp notes the first unanswered OPTIONS as an error even though the scenario expects it.
     expect(burst.errors).toMatch(/receive timeout on message OPTIONS burst/);
     expect(events()).toContainEqual(expect.objectContaining({ event: 'sip_flood_ban', source: '127.0.0.4', reason: expect.any(String) as unknown }));

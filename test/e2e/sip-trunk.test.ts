@@ -4,7 +4,6 @@ import {
   credentialsCsv,
   randomPort,
   runSipp,
-  runSippOn,
   seedSipOrg,
   sippCallsCreated,
   startSippOn,
@@ -71,7 +70,7 @@ describe('SIP trunk calls (SIPp as the carrier)', () => {
 
   /** A call from the carrier's side: no credentials, from `from` (the trunk's address unless told). */
   const callIn = (to: string, expectStatus: number, from = carrierAddress) =>
-    runSippOn({
+    runSipp({
       scenario: uacCall({ to, expect: expectStatus, hangup: 'caller', noAuth: true }),
       target,
       localIp: from,

@@ -2,7 +2,7 @@
  * SIPp scenarios for in-dialog requests relayed by the B2BUA: a caller that sends a re-INVITE
  * (hold) and an INFO after the call is up, and a callee that answers them.
  */
-import { uacCall, uasCallee } from './sipp-scenarios.ts';
+import { ok200, uacCall, uasCallee } from './sipp-scenarios.ts';
 
 const sdp = (direction: string) => `v=0
       o=sipp 1 2 IN IP[local_ip_type] [local_ip]
@@ -116,19 +116,7 @@ export function uasWithReinvite(): string {
     </action>
   </recv>
   <Reference variables="digit"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${ok200}
 `;
   const marker = '  <recv request="BYE"/>';
   if (!base.includes(marker)) throw new Error('uasCallee changed shape');

@@ -83,6 +83,21 @@ function inDialog(method: string, cseq: number, to: string, txn?: string): strin
  * - expect another final status: ACK it;
  * - cancelAfterMs: CANCEL once ringing, expect 200 to the CANCEL and 487.
  */
+/** The plain 200 OK a SIPp peer answers an in-dialog request with (BYE, INFO). */
+export const ok200 = `  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
 export function uacCall(opts: { to: string; expect: number; hangup?: 'caller' | 'callee'; holdMs?: number; cancelAfterMs?: number; noAuth?: boolean }): string {
   const parts: string[] = [];
   if (opts.noAuth) {
@@ -128,19 +143,7 @@ export function uacCall(opts: { to: string; expect: number; hangup?: 'caller' | 
   parts.push(inDialog('ACK', 2, opts.to));
   if (opts.hangup === 'callee') {
     parts.push(`  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>`);
+${ok200}`);
   } else {
     parts.push(`  <pause milliseconds="${opts.holdMs ?? 200}"/>`);
     parts.push(inDialog('BYE', 3, opts.to, 'bye'));
@@ -229,19 +232,7 @@ export function uasCallee(mode: 'answer' | 'answer-bye' | 'busy' | 'ring', holdM
     return xml('uas answer then bye', parts.join('\n'));
   }
   parts.push(`  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${ok200}
   <timewait milliseconds="500"/>`);
   return xml('uas answer', parts.join('\n'));
 }
@@ -290,20 +281,6 @@ export const registerFor = xml(
 export const unregisterAll = registerFor
   .replaceAll('Contact: <sip:[field0]@[field3];transport=[transport]>', 'Contact: *')
   .replaceAll('Expires: 300', 'Expires: 0');
-
-const ok200 = `  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>`;
 
 /**
  * The carrier behind a trunk, as a SIPp UAS. Every INVITE it gets is logged for the test to check
